@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make synth` and `make test` (both do their own set-up).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+BLUEPRINT ?= blueprints/standard.yaml
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+.PHONY: setup synth test validate bench clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+synth: setup
+	npx --no-install cdk synth --quiet -c blueprint=$(BLUEPRINT)
+	@echo "templates written to cdk.out/"
+
+validate: setup
+	$(BIN)/lz validate $(BLUEPRINT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf cdk.out .pytest_cache

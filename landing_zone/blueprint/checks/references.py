@@ -1,0 +1,37 @@
+"""Checks that every `targets` / `share_with` and every `account:` names something declared."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.query import accounts_by_name, unit_paths, walk_models, walk_targets
+from landing_zone.blueprint.suggest import suggest
+
+
+def targets_exist(bp: Blueprint) -> Iterator[Issue]:
+    """Checked once for every section, so later sections never resolve an unknown target."""
+    units = set(unit_paths(bp)) | {ROOT}
+    accounts = accounts_by_name(bp)
+    for targets, loc in walk_targets(bp):
+        for i, unit in enumerate(targets.units):
+            if unit not in units:
+                yield Issue("target-unit-unknown", f"OU {unit!r} does not exist",
+                            hint=suggest(unit, units), loc=loc + ("units", i))
+        for i, name in enumerate(targets.accounts):
+            if name not in accounts:
+                yield Issue("target-account-unknown", f"account {name!r} does not exist",
+                            hint=suggest(name, accounts), loc=loc + ("accounts", i))
+
+
+def owning_accounts_exist(bp: Blueprint) -> Iterator[Issue]:
+    """VPCs, keys, directories and providers are owned by accounts the blueprint declares."""
+    accounts = accounts_by_name(bp)
+    for model, loc in walk_models(bp):
+        if loc[:1] == ("organization",):
+            continue
+        owner = getattr(model, "account", None)
+        if isinstance(owner, str) and owner not in accounts:
+            yield Issue("account-unknown", f"account {owner!r} does not exist",
+                        hint=suggest(owner, accounts), loc=loc + ("account",))

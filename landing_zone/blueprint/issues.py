@@ -1,0 +1,66 @@
+"""The one error type users see: an Issue with a code, a blueprint path, file:line and a hint."""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Iterable, Literal
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in a blueprint.
+
+    `loc` is the raw location in the YAML data (keys and list indexes); the loader turns it
+    into a readable `path` (list items by name) and a `file`/`line` before anyone prints it.
+    """
+
+    code: str
+    message: str
+    hint: str = ""
+    loc: Loc = ()
+    path: str = ""
+    file: str = ""
+    line: int | None = None
+    severity: Literal["error", "warning"] = "error"
+
+    def where(self) -> str:
+        if self.file and self.line:
+            return f"{self.file}:{self.line}"
+        return self.file or "<blueprint>"
+
+    def format(self) -> str:
+        path = f"{self.path}: " if self.path else ""
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        text = f"{self.where()}  {tag}{path}{self.message} [{self.code}]"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+    def with_source(self, *, path: str, file: str, line: int | None) -> "Issue":
+        return replace(self, path=path, file=file, line=line)
+
+    def sort_key(self) -> tuple:
+        return (self.file, self.line or 0, self.path, self.code, self.message)
+
+
+class BlueprintError(Exception):
+    """Raised once with every issue found, never with only the first."""
+
+    def __init__(self, issues: Iterable[Issue]):
+        self.issues = sorted(issues, key=Issue.sort_key)
+        super().__init__(format_issues(self.issues))
+
+
+def format_issues(issues: Iterable[Issue]) -> str:
+    issues = list(issues)
+    errors = sum(1 for i in issues if i.severity == "error")
+    lines = [i.format() for i in issues]
+    lines.append(f"{errors} error(s), {len(issues) - errors} warning(s)")
+    return "\n".join(lines)
+
+
+def quote(value: object) -> str:
+    """Show a received value the way users wrote it, shortened when long."""
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,79 @@
+"""The `organization:` section: OU tree, account templates (Account Factory) and accounts."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from landing_zone.blueprint.model.common import (
+    ACCOUNT_NAME_PATTERN, AccountId, Model, OuId, Tags,
+)
+
+AccountRole = Literal["log-archive", "audit", "network", "identity"]
+
+
+class Unit(Model):
+    """An organizational unit; `units` nests children (at most 5 levels under the root)."""
+
+    name: str = Field(description="OU name, 1-128 characters, unique among its siblings. Required.")
+    id: OuId | None = Field(
+        default=None,
+        description="Id of the OU once it exists (ou-...). Default: taken from <blueprint>.ids.yaml "
+        "if present there, otherwise unknown until `lz sync` records it.")
+    tags: Tags = Field(default_factory=dict, description="Tags on this OU, added to the blueprint tags. "
+                       "Default: only the blueprint tags.")
+    units: list["Unit"] = Field(default_factory=list, description="Child OUs. Default: none.")
+
+
+class AccountTemplate(Model):
+    """Named defaults an account can start from (Account Factory)."""
+
+    unit: str | None = Field(default=None, description="Default OU path for accounts using this template. "
+                             "Default: the account must name its own unit.")
+    role: AccountRole | None = Field(default=None, description="Default role. Default: no role.")
+    tags: Tags = Field(default_factory=dict, description="Tags merged under the account's own tags "
+                       "(the account wins on conflicts). Default: none.")
+
+
+class Account(Model):
+    """A member account, created by AWS::Organizations::Account and never deleted by us."""
+
+    name: Annotated[str, StringConstraints(pattern=ACCOUNT_NAME_PATTERN)] = Field(
+        description="Account name: unique, lowercase letters, digits and '-', 1-49 characters; also the "
+        "account's name in AWS and the key of its logical id, so never rename it. Required.")
+    email: str = Field(description="Root user email, unique in the organization, 6-64 characters. "
+                            "Required.")
+    unit: str | None = Field(
+        default=None,
+        description="OU path from the root ('Workloads/Prod') or 'Root'. Default: the template's unit; "
+        "one of the two is required.")
+    id: AccountId | None = Field(
+        default=None,
+        description="12-digit account id once the account exists, quoted. Default: from "
+        "<blueprint>.ids.yaml, otherwise pending: stacks deployed into this account are not "
+        "synthesized until the id is known.")
+    role: AccountRole | None = Field(
+        default=None,
+        description="Landing zone role: exactly one log-archive and one audit account are required; "
+        "network and identity at most once each. Default: the template's role, or none.")
+    template: str | None = Field(default=None, description="Name of an entry of account_templates to "
+                                 "start from. Default: none.")
+    tags: Tags = Field(default_factory=dict, description="Tags on the account, over the template's and "
+                       "the blueprint's. Default: none of its own.")
+
+
+class Organization(Model):
+    """The AWS Organization this landing zone manages."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")] = Field(
+        description="Organization id (o-...). Required: names and policies are derived from it offline.")
+    root_id: Annotated[str, StringConstraints(pattern=r"^r-[0-9a-z]{4,32}$")] = Field(
+        description="Root id (r-...). Required.")
+    management_account_id: AccountId = Field(
+        description="The management account id, quoted. Required: organization stacks deploy there.")
+    units: list[Unit] = Field(default_factory=list, description="Top-level OUs under the root. "
+                              "Default: none (every account sits in Root).")
+    account_templates: dict[str, AccountTemplate] = Field(
+        default_factory=dict, description="Named account defaults (Account Factory). Default: none.")
+    accounts: list[Account] = Field(default_factory=list, description="Member accounts. The management "
+                                    "account is not listed here. Default: none.")

@@ -1,0 +1,36 @@
+"""The blueprint root object."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, StringConstraints
+
+from landing_zone.blueprint.model.common import Model, Region, Tags
+from landing_zone.blueprint.model.guardrails import Guardrails, Policy
+from landing_zone.blueprint.model.identity import Identity
+from landing_zone.blueprint.model.keys import Key
+from landing_zone.blueprint.model.logging import Logging
+from landing_zone.blueprint.model.network import Network
+from landing_zone.blueprint.model.organization import Organization
+
+
+class Blueprint(Model):
+    """One landing zone, described by one file."""
+
+    version: Literal[1] = Field(description="Blueprint format version. Required: 1.")
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{1,19}$")] = Field(
+        description="2-20 lowercase characters, prefix of every stack and resource name. Required.")
+    home_region: Region = Field(description="Region of the organization stacks, the trail and the log "
+                                "archive. Required.")
+    governed_regions: list[Region] = Field(description="Regions the landing zone governs; must include "
+                                           "home_region. Required.")
+    tags: Tags = Field(default_factory=dict, description="Tags on every taggable resource. Default: none.")
+    organization: Organization = Field(description="The organization. Required.")
+    guardrails: Guardrails = Field(default_factory=Guardrails, description="Guardrails. Default: the "
+                                   "mandatory controls only.")
+    policies: list[Policy] = Field(default_factory=list, description="Organization policies beyond the "
+                                   "catalog. Default: none.")
+    logging: Logging = Field(default_factory=Logging, description="Central logging. Default: see fields.")
+    network: Network = Field(default_factory=Network, description="Shared network. Default: none.")
+    identity: Identity = Field(default_factory=Identity, description="Identity. Default: none.")
+    keys: list[Key] = Field(default_factory=list, description="KMS keys. Default: none.")

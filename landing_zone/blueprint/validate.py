@@ -1,0 +1,124 @@
+"""Turns pydantic validation errors into Issues: readable message, received value, allowed values, hint."""
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from landing_zone.blueprint.issues import Issue, Loc, quote
+
+_TYPE_WORDS = {"string_type": "a string", "int_type": "a whole number", "int_parsing": "a whole number",
+               "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
+               "dict_type": "a mapping", "model_type": "a mapping", "model_attributes_type": "a mapping",
+               "float_type": "a number"}
+
+
+def issues_from_validation(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[Issue]:
+    by_loc: dict[Loc, Issue] = {}
+    for err in exc.errors(include_url=False):
+        loc = clean_loc(data, tuple(err["loc"]))
+        issue = _issue(err, loc, root)
+        # Unions report once per branch; one issue per place is what people can act on.
+        by_loc.setdefault((loc, issue.code), issue)
+    return list(by_loc.values())
+
+
+def clean_loc(data: Any, loc: Loc) -> Loc:
+    """Drop pydantic's union-branch and '[key]' markers so the location follows the YAML data."""
+    out: list[str | int] = []
+    node = data
+    for part in loc:
+        if isinstance(part, int) and isinstance(node, list):
+            out.append(part)
+            node = node[part] if 0 <= part < len(node) else None
+        elif isinstance(part, str) and isinstance(node, dict):
+            out.append(part)
+            node = node.get(part)
+        elif part in ("[key]",) or node is not None:
+            continue
+    return tuple(out)
+
+
+def _issue(err: dict, loc: Loc, root: type[BaseModel]) -> Issue:
+    kind, received = err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    field_desc = _field_description(root, loc)
+    if kind == "extra_forbidden":
+        allowed = sorted(_allowed_keys(root, loc[:-1]))
+        key = str(loc[-1])
+        close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + f"allowed keys: {', '.join(allowed)}"
+        return Issue("unknown-key", f"unknown key {key!r}", hint=hint, loc=loc)
+    if kind == "missing":
+        return Issue("missing-key", f"required key {loc[-1]!r} is missing", hint=field_desc, loc=loc)
+    if kind in _TYPE_WORDS:
+        hint = field_desc
+        if kind == "string_type" and isinstance(received, (int, float)) and not isinstance(received, bool):
+            hint = "quote it: YAML reads unquoted digits as a number and drops leading zeros"
+        return Issue("wrong-type", f"expected {_TYPE_WORDS[kind]}, received {quote(received)} "
+                     f"({type(received).__name__})", hint=hint, loc=loc)
+    if kind == "literal_error":
+        expected = ctx.get("expected", "")
+        options = [o.strip().strip("'") for o in expected.replace(" or ", ",").split(",") if o.strip()]
+        close = difflib.get_close_matches(str(received), options, n=1, cutoff=0.5)
+        hint = (f"did you mean {close[0]!r}? " if close else "") + f"allowed: {expected}"
+        return Issue("not-allowed", f"{quote(received)} is not allowed", hint=hint, loc=loc)
+    if kind == "string_pattern_mismatch":
+        return Issue("bad-format", f"{quote(received)} does not match {ctx.get('pattern')}",
+                     hint=field_desc, loc=loc)
+    if kind == "value_error":
+        return Issue("invalid-value", str(ctx.get("error", err["msg"])), hint=field_desc, loc=loc)
+    return Issue("invalid-value", f"{err['msg']} (received {quote(received)})", hint=field_desc, loc=loc)
+
+
+def _unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[0] if len(args) == 1 else annotation
+            if len(args) != 1:
+                return annotation
+        else:
+            return annotation
+
+
+def _model_at(root: type[BaseModel], loc: Loc) -> tuple[Any, Any]:
+    """The model class (or container type) at a data location, and the field info that led there."""
+    current: Any = root
+    info = None
+    for part in loc:
+        current = _unwrap(current)
+        origin = typing.get_origin(current)
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str):
+            info = next((f for n, f in current.model_fields.items() if (f.alias or n) == part), None)
+            if info is None:
+                return None, None
+            current = info.annotation
+        elif origin is list and isinstance(part, int):
+            current = typing.get_args(current)[0]
+        elif origin is dict and isinstance(part, str):
+            current = typing.get_args(current)[1]
+        else:
+            return None, None
+    return _unwrap(current), info
+
+
+def _allowed_keys(root: type[BaseModel], loc: Loc) -> list[str]:
+    model, _ = _model_at(root, loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or n for n, f in model.model_fields.items()]
+    return []
+
+
+def _field_description(root: type[BaseModel], loc: Loc) -> str:
+    for end in range(len(loc), 0, -1):
+        _, info = _model_at(root, loc[:end])
+        if info is not None and info.description:
+            return info.description
+    return ""
