@@ -12,7 +12,7 @@ from landing_zone.blueprint.checks import run_checks
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.render import RenderIssue, render_file
+from landing_zone.blueprint.render import RenderIssue, parse_variables, render_file
 from landing_zone.blueprint.source import SourceMap, YamlIssue, display_path, parse_yaml
 from landing_zone.blueprint.validate import issues_from_validation
 
@@ -26,7 +26,12 @@ class LoadedBlueprint:
     display: str
     rendered: str
     data: dict[str, Any]
+    source: SourceMap
     warnings: list[Issue] = field(default_factory=list)
+
+    def locate(self, issues: list[Issue]) -> list[Issue]:
+        """Give issues found after loading (plan, quotas) a blueprint path and file:line."""
+        return _located(issues, self.data, self.source)
 
 
 def display_name(path: Path) -> str:
@@ -72,7 +77,7 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
     located = _located(issues, data, smap)
     if any(i.severity == "error" for i in located):
         raise BlueprintError(located)
-    return LoadedBlueprint(model, path, display, rendered, data, [i for i in located])
+    return LoadedBlueprint(model, path, display, rendered, data, smap, located)
 
 
 def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
@@ -84,3 +89,12 @@ def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
             out.append(issue.with_source(path=display_path(data, issue.loc), file=smap.file,
                                          line=smap.line_of(issue.loc)))
     return out
+
+
+def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:
+    """Entry point for the CLI and the CDK app: NAME=value pairs and a vars file, then load."""
+    try:
+        variables = parse_variables(pairs, vars_file)
+    except RenderIssue as exc:
+        raise BlueprintError([exc.issue]) from None
+    return load_blueprint(path, variables)

@@ -1,0 +1,43 @@
+"""The CDK app: reads the context, loads and plans the blueprint, synthesizes; issues exit 1."""
+from __future__ import annotations
+
+import sys
+
+import aws_cdk as cdk
+
+from landing_zone.blueprint.issues import BlueprintError, format_issues
+from landing_zone.blueprint.load import load_with_variables
+from landing_zone.cdk.landing_zone import build_landing_zone
+from landing_zone.plan import Plan, build_plan
+
+DEFAULT_BLUEPRINT = "blueprints/standard.yaml"
+
+
+def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
+    app = cdk.App(outdir=outdir, analytics_reporting=False)
+    build_landing_zone(app, plan)
+    app.synth()
+    return app
+
+
+def plan_from_context(context: dict) -> Plan:
+    variables = [f"{key[4:]}={value}" for key, value in sorted(context.items()) if key.startswith("var:")]
+    loaded = load_with_variables(context.get("blueprint") or DEFAULT_BLUEPRINT, variables,
+                                 context.get("vars"))
+    for warning in loaded.warnings:
+        print(warning.format(), file=sys.stderr)
+    return build_plan(loaded)
+
+
+def main() -> None:
+    app = cdk.App(analytics_reporting=False)
+    try:
+        plan = plan_from_context(app.node.get_all_context())
+    except BlueprintError as exc:
+        # Fail before anything is written, so cdk.out never holds a half landing zone.
+        print(format_issues(exc.issues), file=sys.stderr)
+        sys.exit(1)
+    for item in plan.pending:
+        print(f"pending: {item.subject}: {item.reason}", file=sys.stderr)
+    build_landing_zone(app, plan)
+    app.synth()

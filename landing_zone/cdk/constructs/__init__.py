@@ -1,0 +1,1 @@
+"""Constructs: one class each, keyword-only props, resolved plan objects in, no decisions made."""

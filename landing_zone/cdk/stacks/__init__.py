@@ -1,0 +1,1 @@
+"""Stacks: one per account role and region (DESIGN.md §5)."""

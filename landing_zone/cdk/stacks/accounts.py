@@ -1,0 +1,27 @@
+"""AccountsStack (management account, home region): one shard of member accounts."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from landing_zone.blueprint.model.common import ROOT
+from landing_zone.cdk.constructs.account import MemberAccount
+from landing_zone.cdk.constructs.organizational_unit import unit_export_name
+from landing_zone.plan import Plan, StackPlan
+
+
+class AccountsStack(cdk.Stack):
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, **kwargs)
+        members: dict[str, MemberAccount] = {}
+        for account in plan.accounts_in(stack.name):
+            parent = (plan.root_id if account.unit == ROOT
+                      else cdk.Fn.import_value(unit_export_name(plan.name, plan.unit(account.unit))))
+            members[account.logical_id] = MemberAccount(self, account.logical_id, account=account,
+                                                        parent_id=parent)
+        # Lanes: each account waits for the previous one of its lane, bounding parallel creations.
+        for account in plan.accounts_in(stack.name):
+            if account.after:
+                members[account.logical_id].resource.add_dependency(members[account.after].resource)

@@ -1,0 +1,111 @@
+"""Builds the frozen plan from a loaded blueprint: OU tree, account shards and creation lanes."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from landing_zone.blueprint.issues import BlueprintError, Issue
+from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
+from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
+from landing_zone.plan.names import bucket_of, logical_id, stack_name
+
+# Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
+# (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
+# hold about 5,000 accounts before any shard nears the budget below.
+ACCOUNT_SHARDS = 16
+# Organizations rejects more than 5 concurrent CreateAccount calls; each lane is a chain.
+CREATION_LANES = 5
+# CloudFormation's hard limit is 500; the rest is head room for what later issues add.
+MAX_RESOURCES_PER_STACK = 450
+
+
+def build_plan(loaded: LoadedBlueprint) -> Plan:
+    bp = loaded.model
+    base_tags = dict(bp.tags)
+
+    units = tuple(sorted(
+        (UnitPlan(path=ref.path, name=ref.unit.name, parent=ref.path.rpartition("/")[0] or None,
+                  id=ref.unit.id, tags=_tags({**base_tags, **ref.unit.tags}),
+                  logical_id=logical_id("Ou", ref.path))
+         for ref in walk_units(bp)),
+        key=lambda u: u.path))
+
+    accounts = _accounts(loaded, base_tags)
+    organization = StackPlan(
+        name=stack_name(bp.name, "organization"), component="organization",
+        account_id=bp.organization.management_account_id, region=bp.home_region,
+        description=f"{bp.name} landing zone: organizational units", resources=len(units))
+    stacks = [organization] + _account_stacks(bp.name, bp.organization.management_account_id,
+                                              bp.home_region, accounts, organization.name)
+    issues = [issue for stack in stacks for issue in _over_budget(stack)]
+    if issues:
+        raise BlueprintError(loaded.locate(issues))
+
+    return Plan(
+        name=bp.name, home_region=bp.home_region, governed_regions=tuple(sorted(bp.governed_regions)),
+        organization_id=bp.organization.id, root_id=bp.organization.root_id,
+        management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
+        units=units, accounts=accounts, stacks=tuple(stacks), pending=_pending(units, accounts))
+
+
+def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[AccountPlan, ...]:
+    bp = loaded.model
+    by_lane: dict[tuple[str, int], list] = defaultdict(list)
+    for account in sorted(bp.organization.accounts, key=lambda a: a.name):
+        shard = bucket_of(account.name, ACCOUNT_SHARDS)
+        stack = stack_name(bp.name, "accounts", f"{shard:02d}")
+        by_lane[(stack, bucket_of("lane:" + account.name, CREATION_LANES))].append((account, stack))
+    out = []
+    for lane in by_lane.values():
+        previous = None
+        for account, stack in lane:
+            lid = logical_id("Account", account.name)
+            out.append(AccountPlan(
+                name=account.name, email=account.email, unit=account_unit(bp, account) or ROOT,
+                id=account.id, role=account_role(bp, account),
+                tags=_tags({**base_tags, **account_tags(bp, account)}), stack=stack,
+                logical_id=lid, after=previous))
+            previous = lid
+    return tuple(sorted(out, key=lambda a: a.name))
+
+
+def _account_stacks(name: str, management: str, region: str, accounts: tuple[AccountPlan, ...],
+                    organization: str) -> list[StackPlan]:
+    counts: dict[str, int] = defaultdict(int)
+    for account in accounts:
+        counts[account.stack] += 1
+    stacks, previous = [], None
+    # Shard stacks deploy one after another so the lanes above bound concurrency across stacks too.
+    for stack in sorted(counts):
+        depends = (organization,) + ((previous,) if previous else ())
+        stacks.append(StackPlan(name=stack, component="accounts", account_id=management, region=region,
+                                description=f"{name} landing zone: member accounts (shard "
+                                            f"{stack.rsplit('-', 1)[1]} of {ACCOUNT_SHARDS})",
+                                resources=counts[stack], depends_on=depends))
+        previous = stack
+    return stacks
+
+
+def _over_budget(stack: StackPlan) -> list[Issue]:
+    if stack.resources <= MAX_RESOURCES_PER_STACK:
+        return []
+    loc = ACCOUNTS_LOC if stack.component == "accounts" else ("organization", "units")
+    return [Issue("stack-too-large",
+                  f"stack {stack.name!r} would hold {stack.resources} resources; allowed: at most "
+                  f"{MAX_RESOURCES_PER_STACK} (CloudFormation stops at 500)",
+                  hint="split the organization into fewer OUs or open an issue to raise the shard count",
+                  loc=loc)]
+
+
+def _pending(units: tuple[UnitPlan, ...], accounts: tuple[AccountPlan, ...]) -> tuple[Pending, ...]:
+    hint = "deploy the organization stacks, then run `lz sync` to record the id"
+    out = [Pending(f"account {a.name}", f"no id yet, so stacks deployed into it are not synthesized; "
+                   f"{hint}") for a in accounts if a.id is None]
+    out += [Pending(f"OU {u.path}", f"no id yet, so policies and shares in other accounts cannot "
+                    f"name it; {hint}") for u in units if u.id is None]
+    return tuple(out)
+
+
+def _tags(tags: dict[str, str]) -> Tags:
+    return tuple(sorted(tags.items()))

@@ -1,0 +1,72 @@
+"""Plan objects: resolved, frozen inputs for the CDK constructs (no defaults or lookups left)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Tags = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    path: str
+    name: str
+    parent: str | None          # parent OU path; None under the root
+    id: str | None
+    tags: Tags
+    logical_id: str
+
+
+@dataclass(frozen=True)
+class AccountPlan:
+    name: str
+    email: str
+    unit: str                   # OU path or "Root"
+    id: str | None
+    role: str | None
+    tags: Tags
+    stack: str                  # name of the management-account stack that owns the resource
+    logical_id: str
+    after: str | None           # logical id this account's creation waits for (same lane)
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    name: str
+    component: str              # organization | accounts | ...
+    account_id: str
+    region: str
+    description: str
+    resources: int              # resources it will hold, for the 450 budget
+    depends_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Something the blueprint asks for that cannot be synthesized until an id is known."""
+
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    home_region: str
+    governed_regions: tuple[str, ...]
+    organization_id: str
+    root_id: str
+    management_account_id: str
+    tags: Tags
+    units: tuple[UnitPlan, ...]
+    accounts: tuple[AccountPlan, ...]
+    stacks: tuple[StackPlan, ...]
+    pending: tuple[Pending, ...] = field(default=())
+
+    def unit(self, path: str) -> UnitPlan:
+        return next(u for u in self.units if u.path == path)
+
+    def stack(self, name: str) -> StackPlan:
+        return next(s for s in self.stacks if s.name == name)
+
+    def accounts_in(self, stack: str) -> tuple[AccountPlan, ...]:
+        return tuple(a for a in self.accounts if a.stack == stack)
