@@ -40,7 +40,7 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], ids_file: str,
             "ids-file-conflict",
             f"{what} has id {mine!r} in the blueprint but {theirs!r} in the ids file",
             hint="remove the id from one of them; `lz sync` rewrites the ids file from the organization",
-            file=ids_file, line=smap.line_of(where) if smap else None))
+            file=ids_file, line=smap.line_of(("organization",) + where) if smap else None))
 
     for key in ("id", "root_id", "management_account_id"):
         if key in ids:

@@ -14,9 +14,9 @@ class GuardrailEnable(Targets):
     """Turn on one control (`control`) or a whole guidance level (`level`) for targets."""
 
     level: Level | None = Field(default=None, description="Enable every control of this guidance level. "
-                                "Give either level or control.")
+                                "Default: none; give either level or control.")
     control: str | None = Field(default=None, description="Enable one control by id (e.g. "
-                                "AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA). Give either level or control.")
+                                "AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA). Default: none; give either level or control.")
     parameters: dict[str, Any] = Field(default_factory=dict, description="Values for the control's "
                                        "declared parameters. Default: the catalog defaults.")
 
@@ -67,9 +67,9 @@ class Policy(Model):
     type: PolicyType = Field(description="Organizations policy type. Required.")
     description: str = Field(default="", description="Shown in the console. Default: empty.")
     file: str | None = Field(default=None, description="JSON file, relative to the blueprint, rendered "
-                             "with Jinja2 like the blueprint. Give file or document.")
+                             "with Jinja2 like the blueprint. Default: none; give file or document.")
     document: dict[str, Any] | None = Field(default=None, description="The policy document inline. "
-                                            "Give file or document.")
+                                            "Default: none; give file or document.")
     targets: Targets = Field(default_factory=Targets, description="Where the policy is attached. "
                              "Default: nowhere (created but not attached).")
 

@@ -16,7 +16,7 @@ class Trust(Model):
         default="Two-Way", description="Trust direction. Default: Two-Way.")
     type: Literal["Forest", "External"] = Field(default="Forest", description="Trust type. Default: Forest.")
     conditional_forwarder_ips: list[str] = Field(default_factory=list, description="1-4 DNS addresses of "
-                                                 "the remote domain. Required in practice.")
+                                                 "the remote domain. Default: none, which the checks reject for a trust.")
     selective_authentication: bool = Field(default=False, description="Selective authentication. "
                                            "Default: off.")
     password_secret: str = Field(description="Name of the Secrets Manager secret holding the trust "
@@ -72,8 +72,10 @@ class Directory(Model):
 class InlinePolicy(Model):
     """An IAM policy document given inline or as a file."""
 
-    file: str | None = Field(default=None, description="JSON file relative to the blueprint.")
-    document: dict[str, Any] | None = Field(default=None, description="The document inline.")
+    file: str | None = Field(default=None, description="JSON file relative to the blueprint. Default: none; "
+                             "give file or document.")
+    document: dict[str, Any] | None = Field(default=None, description="The document inline. Default: none; give "
+                                            "file or document.")
 
     @model_validator(mode="after")
     def _one_source(self) -> "InlinePolicy":
@@ -103,10 +105,10 @@ class Assignment(Model):
     """Gives a group or user a permission set in accounts (OUs expand to their accounts)."""
 
     permission_set: str = Field(description="Permission set name. Required.")
-    group_id: str | None = Field(default=None, description="Identity store group id. Give group_id or "
-                                 "user_id.")
-    user_id: str | None = Field(default=None, description="Identity store user id. Give group_id or "
-                                "user_id.")
+    group_id: str | None = Field(default=None, description="Identity store group id. Default: none; "
+                                 "give group_id or user_id.")
+    user_id: str | None = Field(default=None, description="Identity store user id. Default: none; "
+                                "give group_id or user_id.")
     targets: Targets = Field(description="Accounts and OUs (recursively) to assign in. Required.")
 
     @model_validator(mode="after")
@@ -120,7 +122,8 @@ class AccessControlAttribute(Model):
     """An attribute for attribute-based access control."""
 
     key: str = Field(description="Attribute key. Required.")
-    source: list[str] = Field(description="Identity source paths, e.g. ${path:enterprise.department}.")
+    source: list[str] = Field(description="Identity source paths, e.g. "
+                              "${path:enterprise.department}. Required.")
 
 
 class IdentityCenter(Model):
@@ -173,7 +176,8 @@ class OidcProvider(Model):
 class Identity(Model):
     """Who people are and how they get into accounts."""
 
-    directory: Directory | None = Field(default=None, description="Directory. Default: none.")
+    directory: Directory | None = Field(default=None, description="AWS Managed Microsoft AD, AD "
+                                      "Connector or Simple AD in the identity account. Default: none.")
     identity_center: IdentityCenter | None = Field(default=None, description="IAM Identity Center. "
                                                    "Default: not managed.")
     saml_providers: list[SamlProvider] = Field(default_factory=list, description="SAML providers. "

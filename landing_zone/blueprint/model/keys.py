@@ -30,7 +30,7 @@ class Key(Model):
     rotation: bool = Field(default=True, description="Automatic rotation. Default: on (not available "
                            "with EXTERNAL).")
     rotation_period_days: int | None = Field(default=None, ge=90, le=2560, description="Rotation period "
-                                             "90-2560 days. Default: 365.")
+                                             "90-2560 days. Default: unset, which KMS treats as 365.")
     pending_window_days: int = Field(default=30, ge=7, le=30, description="Deletion waiting period 7-30. "
                                      "Default: 30.")
     description: str = Field(default="", description="Key description. Default: derived from the alias.")

@@ -61,6 +61,7 @@ class Logging(Model):
 
     bucket: LogBucket = Field(default_factory=LogBucket, description="Log bucket. Default: 3650 days, "
                               "Glacier after 90, no Object Lock.")
-    trail: Trail = Field(default_factory=Trail, description="Organization trail. Default settings above.")
+    trail: Trail = Field(default_factory=Trail, description="Organization trail. Default: "
+                       "organization-trail, 365-day log group, no data events, no Insights.")
     notifications: Notifications = Field(default_factory=Notifications, description="Security "
                                          "notifications. Default: CIS alarms on, no emails, no events.")

@@ -66,11 +66,13 @@ class Organization(Model):
     """The AWS Organization this landing zone manages."""
 
     id: Annotated[str, StringConstraints(pattern=r"^o-[a-z0-9]{10,32}$")] = Field(
-        description="Organization id (o-...). Required: names and policies are derived from it offline.")
+        description="Organization id (o-...). Required, here or in the ids file: names and policies are "
+        "derived from it offline.")
     root_id: Annotated[str, StringConstraints(pattern=r"^r-[0-9a-z]{4,32}$")] = Field(
-        description="Root id (r-...). Required.")
+        description="Root id (r-...). Required, here or in the ids file.")
     management_account_id: AccountId = Field(
-        description="The management account id, quoted. Required: organization stacks deploy there.")
+        description="The management account id, quoted. Required, here or in the ids file: organization "
+        "stacks deploy there.")
     units: list[Unit] = Field(default_factory=list, description="Top-level OUs under the root. "
                               "Default: none (every account sits in Root).")
     account_templates: dict[str, AccountTemplate] = Field(

@@ -30,7 +30,9 @@ class Blueprint(Model):
                                    "mandatory controls only.")
     policies: list[Policy] = Field(default_factory=list, description="Organization policies beyond the "
                                    "catalog. Default: none.")
-    logging: Logging = Field(default_factory=Logging, description="Central logging. Default: see fields.")
+    logging: Logging = Field(default_factory=Logging, description="Central logging. Default: a "
+                              "3650-day log bucket, organization-trail, CIS alarms on.")
     network: Network = Field(default_factory=Network, description="Shared network. Default: none.")
-    identity: Identity = Field(default_factory=Identity, description="Identity. Default: none.")
+    identity: Identity = Field(default_factory=Identity, description="Directory, IAM Identity Center and "
+                                "federation. Default: none of them.")
     keys: list[Key] = Field(default_factory=list, description="KMS keys. Default: none.")

@@ -1,0 +1,67 @@
+"""Session-scoped synthesis: every shipped blueprint is synthesized once per test session."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from landing_zone.blueprint.load import load_blueprint
+from landing_zone.plan import Plan, build_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+# name → (blueprint path, Jinja2 variables)
+SHIPPED: dict[str, tuple[str, dict[str, Any]]] = {
+    "standard": ("blueprints/standard.yaml", {}),
+    "enterprise": ("blueprints/enterprise.yaml", {}),
+    "many-accounts": ("blueprints/examples/many-accounts.yaml", {"accounts": 40, "units": 4}),
+}
+
+
+@dataclass(frozen=True)
+class Synthesized:
+    plan: Plan
+    outdir: Path
+
+    def templates(self) -> dict[str, dict]:
+        return {p.name.removesuffix(".template.json"): json.loads(p.read_text())
+                for p in sorted(self.outdir.glob("*.template.json"))}
+
+
+def plan_for(name: str) -> Plan:
+    path, variables = SHIPPED[name]
+    return build_plan(load_blueprint(ROOT / path, variables))
+
+
+def synth_plan(plan: Plan, outdir: Path) -> Synthesized:
+    from landing_zone.cdk.app import synthesize
+
+    synthesize(plan, str(outdir))
+    return Synthesized(plan, outdir)
+
+
+@pytest.fixture(scope="session")
+def synthesized(tmp_path_factory) -> Callable[[str], Synthesized]:
+    cache: dict[str, Synthesized] = {}
+
+    def get(name: str) -> Synthesized:
+        if name not in cache:
+            cache[name] = synth_plan(plan_for(name), tmp_path_factory.mktemp(f"cdk-{name}"))
+        return cache[name]
+    return get
+
+
+ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def masked(template: dict) -> dict:
+    """Asset hashes change with every dependency bump; the snapshot should not."""
+    return json.loads(ASSET_HASH.sub("<asset-hash>", json.dumps(template)))
+
+
+def stack_cases() -> list[tuple[str, str]]:
+    # Planning is pure Python and fast, so the parametrization knows every stack at collection.
+    return [(name, stack.name) for name in SHIPPED for stack in plan_for(name).stacks]

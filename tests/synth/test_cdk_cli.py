@@ -1,0 +1,48 @@
+"""The real `npx cdk synth`: context variables reach the blueprint; a bad blueprint writes nothing."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pytest
+
+from tests.helpers import minimal, write
+from tests.synth.conftest import ROOT
+
+NPX_CDK = ["npx", "--no-install", "cdk"]
+pytestmark = pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
+                                reason="node_modules not installed (make test installs it)")
+
+
+def cdk_synth(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_VERSION_CHECK": "1",
+           "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    for key in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        env.pop(key, None)
+    return subprocess.run(NPX_CDK + ["synth", "--quiet", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_context_variables_reach_the_blueprint(tmp_path):
+    out = tmp_path / "out"
+    proc = cdk_synth("-c", "blueprint=blueprints/examples/many-accounts.yaml", "-c", "var:accounts=3",
+                     "-c", "var:units=2", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    names = {json.loads(p.read_text())["Resources"][r]["Properties"]["AccountName"]
+             for p in out.glob("many-accounts-*.template.json")
+             for r in json.loads(p.read_text())["Resources"]}
+    assert names == {"log-archive", "audit", "workload-0000", "workload-0001", "workload-0002"}
+
+
+def test_bad_blueprint_prints_issues_and_writes_nothing(tmp_path):
+    data = minimal()
+    data["organization"]["accounts"][2]["email"] = "aws+log@example.com"
+    path = write(tmp_path, data)
+    out = tmp_path / "out"
+    proc = cdk_synth("-c", f"blueprint={path}", "-o", str(out))
+    assert proc.returncode != 0
+    assert "[account-email-duplicate]" in proc.stderr
+    assert "organization.accounts[app1].email" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() or not list(out.glob("*.template.json"))
