@@ -9,7 +9,7 @@ import click
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
 from landing_zone.blueprint.load import load_with_variables, render_blueprint
-from landing_zone.blueprint.render import RenderIssue, parse_variables
+from landing_zone.blueprint.variables import parse_variables
 
 VAR_OPTION = click.option("--var", "variables", multiple=True, metavar="NAME=VALUE",
                           help="Jinja2 variable (repeatable); the value is read as a YAML scalar.")
@@ -61,12 +61,10 @@ def validate(blueprint: str, variables: tuple[str, ...], vars_file: str | None) 
 def render(blueprint: str, variables: tuple[str, ...], vars_file: str | None) -> None:
     """Print BLUEPRINT after Jinja2 (the line numbers issues refer to)."""
     try:
-        text = render_blueprint(blueprint, parse_variables(list(variables), vars_file))
-    except RenderIssue as exc:
-        _fail(BlueprintError([exc.issue]))
+        rendered = render_blueprint(blueprint, parse_variables(list(variables), vars_file))
     except BlueprintError as exc:
         _fail(exc)
-    click.echo(text, nl=False)
+    click.echo(rendered.text, nl=False)
 
 
 @cli.command()

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from landing_zone.blueprint.ids import _walk_units, ids_path, read_ids
+from landing_zone.blueprint.ids import ids_path, read_ids, walk_raw_units
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import display_name, render_blueprint
 from landing_zone.blueprint.source import YamlIssue, parse_yaml
@@ -45,7 +45,7 @@ def sync_ids(blueprint: Path, *, profile: str | None = None, output: Path | None
     live = _read_live(client, profile)
     _check_same_org(org, live, blueprint, ids_path(blueprint))
 
-    wanted_units = [path for path, _ in _walk_units(org.get("units"), "")]
+    wanted_units = [path for path, _ in walk_raw_units(org.get("units"), "")]
     units = {path: live.units[path] for path in wanted_units if path in live.units}
     wanted = [a for a in org.get("accounts") or [] if isinstance(a, dict) and isinstance(a.get("name"), str)]
     matched = _match_accounts(wanted, [a for a in live.accounts if a.id != live.management_account_id])
@@ -87,7 +87,7 @@ def _blueprint_org(blueprint: Path, variables: dict | None) -> dict[str, Any]:
     display = display_name(blueprint)
     text = render_blueprint(blueprint, variables)
     try:
-        data, _ = parse_yaml(text, display)
+        data, _ = parse_yaml(text.text, display, text.origins)
     except YamlIssue as exc:
         raise BlueprintError([exc.issue]) from None
     if not isinstance(data, dict):

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.render import display_name
 from landing_zone.blueprint.source import SourceMap, parse_yaml
+
+REGENERATE = "regenerate it with `lz sync BLUEPRINT`, or fix it by hand"
 
 
 def ids_path(blueprint: Path) -> Path:
@@ -16,66 +19,84 @@ def read_ids(path: Path) -> tuple[dict[str, Any], SourceMap | None, list[Issue]]
     """Parse the ids file if there is one; a malformed file is an issue, a missing one is fine."""
     if not path.exists():
         return {}, None, []
-    data, smap = parse_yaml(path.read_text(encoding="utf-8"), str(path))
-    org = (data or {}).get("organization") if isinstance(data, dict) else None
-    if data is not None and not isinstance(org, dict):
+    display = display_name(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, None, [Issue("ids-file-unreadable", f"cannot read the ids file: {exc}",
+                                hint="it must be a readable UTF-8 YAML file; " + REGENERATE, file=display)]
+    data, smap = parse_yaml(text, display, hint="check indentation and quoting; " + REGENERATE)
+    if data is None:
+        return {}, smap, []
+    org = data.get("organization") if isinstance(data, dict) else None
+    if not isinstance(org, dict):
+        where = ("organization",) if isinstance(data, dict) else ()
         return {}, smap, [Issue("ids-file-invalid", "the ids file must hold an 'organization' mapping",
-                                hint="regenerate it with `lz sync BLUEPRINT`", file=str(path), line=1)]
-    return org or {}, smap, []
+                                hint=REGENERATE, file=display, line=smap.line_of(where),
+                                path="organization")]
+    issues = []
+    for key in ("units", "accounts"):
+        value = org.get(key)
+        if value is not None and not isinstance(value, dict):
+            issues.append(Issue("ids-file-invalid", f"organization.{key} must be a mapping of "
+                                f"{'OU path' if key == 'units' else 'account name'} to id, not a "
+                                f"{type(value).__name__}", hint=REGENERATE, file=display,
+                                line=smap.line_of(("organization", key)), path=f"organization.{key}"))
+            org = {**org, key: {}}
+        for name, ident in (org.get(key) or {}).items():
+            if not isinstance(ident, str):
+                issues.append(Issue("ids-file-invalid", f"id of {name!r} must be a quoted string, "
+                                    f"received {smap.scalars.get(('organization', key, name), ident)}",
+                                    hint="quote it: YAML reads unquoted digits as a number", file=display,
+                                    line=smap.line_of(("organization", key, name)),
+                                    path=f"organization.{key}.{name}"))
+    return org, smap, issues
 
 
-def merge_ids(data: dict[str, Any], ids: dict[str, Any], ids_file: str,
-              smap: SourceMap | None) -> list[Issue]:
+def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None) -> list[Issue]:
     """Fill missing ids in the raw blueprint from the ids file; a contradicting id is an issue.
 
     Runs on the raw data before validation, so the model sees one merged blueprint.
     """
     issues: list[Issue] = []
     org = data.get("organization")
-    if not isinstance(org, dict) or not ids:
+    if not isinstance(org, dict) or not ids or smap is None:
         return issues
 
-    def conflict(what: str, where: tuple, mine: Any, theirs: Any) -> None:
-        issues.append(Issue(
-            "ids-file-conflict",
-            f"{what} has id {mine!r} in the blueprint but {theirs!r} in the ids file",
-            hint="remove the id from one of them; `lz sync` rewrites the ids file from the organization",
-            file=ids_file, line=smap.line_of(("organization",) + where) if smap else None))
+    def merge(target: dict, key: str, known: Any, where: tuple, what: str) -> None:
+        if not isinstance(known, str):
+            return
+        if target.get(key) is None:
+            target[key] = known
+        elif target[key] != known:
+            issues.append(Issue(
+                "ids-file-conflict",
+                f"{what} has id {target[key]!r} in the blueprint but {known!r} in the ids file",
+                hint="remove the id from one of them; `lz sync` rewrites the ids file from the organization",
+                file=smap.file, line=smap.line_of(("organization",) + where),
+                path="organization." + ".".join(str(p) for p in where)))
 
     for key in ("id", "root_id", "management_account_id"):
         if key in ids:
-            if key not in org:
-                org[key] = ids[key]
-            elif org[key] != ids[key]:
-                conflict(f"organization.{key}", (key,), org[key], ids[key])
-
-    unit_ids = ids.get("units") or {}
-    if isinstance(unit_ids, dict):
-        for path, unit in _walk_units(org.get("units"), ""):
-            if path in unit_ids:
-                if unit.get("id") is None:
-                    unit["id"] = unit_ids[path]
-                elif unit["id"] != unit_ids[path]:
-                    conflict(f"OU {path!r}", ("units", path), unit["id"], unit_ids[path])
-
-    account_ids = ids.get("accounts") or {}
-    if isinstance(account_ids, dict) and isinstance(org.get("accounts"), list):
-        for account in org["accounts"]:
-            if isinstance(account, dict) and account.get("name") in account_ids:
-                known = account_ids[account["name"]]
-                if account.get("id") is None:
-                    account["id"] = known
-                elif account["id"] != known:
-                    conflict(f"account {account['name']!r}", ("accounts", account["name"]),
-                             account["id"], known)
+            merge(org, key, ids[key], (key,), f"organization.{key}")
+    unit_ids = ids.get("units") if isinstance(ids.get("units"), dict) else {}
+    for path, unit in walk_raw_units(org.get("units"), ""):
+        if path in unit_ids:
+            merge(unit, "id", unit_ids[path], ("units", path), f"OU {path!r}")
+    account_ids = ids.get("accounts") if isinstance(ids.get("accounts"), dict) else {}
+    for account in org.get("accounts") if isinstance(org.get("accounts"), list) else []:
+        if isinstance(account, dict) and account.get("name") in account_ids:
+            merge(account, "id", account_ids[account["name"]], ("accounts", account["name"]),
+                  f"account {account['name']!r}")
     return issues
 
 
-def _walk_units(units: Any, prefix: str):
+def walk_raw_units(units: Any, prefix: str) -> Iterator[tuple[str, dict]]:
+    """OU paths of the raw (not yet validated) tree; shared with `lz sync`."""
     if not isinstance(units, list):
         return
     for unit in units:
         if isinstance(unit, dict) and isinstance(unit.get("name"), str):
             path = f"{prefix}/{unit['name']}" if prefix else unit["name"]
             yield path, unit
-            yield from _walk_units(unit.get("units"), path)
+            yield from walk_raw_units(unit.get("units"), path)

@@ -23,6 +23,7 @@ class Issue:
     file: str = ""
     line: int | None = None
     severity: Literal["error", "warning"] = "error"
+    related: Loc | None = None      # another place the message refers to ("already used ... (line 57)")
 
     def where(self) -> str:
         if self.file and self.line:
@@ -39,6 +40,9 @@ class Issue:
 
     def with_source(self, *, path: str, file: str, line: int | None) -> "Issue":
         return replace(self, path=path, file=file, line=line)
+
+    def with_message(self, message: str) -> "Issue":
+        return replace(self, message=message)
 
     def sort_key(self) -> tuple:
         return (self.file, self.line or 0, self.path, self.code, self.message)

@@ -12,9 +12,12 @@ from landing_zone.blueprint.checks import run_checks
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.render import RenderIssue, parse_variables, render_file
+from landing_zone.blueprint.render import RenderIssue, Rendered, display_name, render_file
 from landing_zone.blueprint.source import SourceMap, YamlIssue, display_path, parse_yaml
 from landing_zone.blueprint.validate import issues_from_validation
+from landing_zone.blueprint.variables import parse_variables
+
+__all__ = ["LoadedBlueprint", "display_name", "load_blueprint", "load_with_variables", "render_blueprint"]
 
 
 @dataclass(frozen=True)
@@ -34,19 +37,9 @@ class LoadedBlueprint:
         return _located(issues, self.data, self.source)
 
 
-def display_name(path: Path) -> str:
-    """Paths relative to the working directory read best in issues."""
-    resolved = Path(path).resolve()
+def render_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None) -> Rendered:
     try:
-        return str(resolved.relative_to(Path.cwd()))
-    except ValueError:
-        return str(resolved)
-
-
-def render_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None) -> str:
-    path = Path(path)
-    try:
-        return render_file(path, variables or {}, display_name(path))
+        return render_file(Path(path), variables or {})
     except RenderIssue as exc:
         raise BlueprintError([exc.issue]) from None
 
@@ -57,9 +50,7 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
     display = display_name(path)
     rendered = render_blueprint(path, variables)
     try:
-        data, smap = parse_yaml(rendered, display)
-        ids_file = ids_path(path)
-        ids, ids_smap, issues = read_ids(ids_file)
+        data, smap = parse_yaml(rendered.text, display, rendered.origins)
     except YamlIssue as exc:
         raise BlueprintError([exc.issue]) from None
     if not isinstance(data, dict):
@@ -67,17 +58,26 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
         raise BlueprintError([Issue("not-a-mapping", f"the blueprint is {kind}, not a mapping",
                                     hint="a blueprint starts with `version: 1` and `name: ...`",
                                     file=display, line=1)])
-    issues += merge_ids(data, ids, display_name(ids_file), ids_smap)
+    try:
+        ids, ids_smap, issues = read_ids(ids_path(path))
+    except YamlIssue as exc:
+        ids, ids_smap, issues = {}, None, [exc.issue]
+    issues += merge_ids(data, ids, ids_smap)
     try:
         model = Blueprint.model_validate(data)
     except ValidationError as exc:
-        issues += issues_from_validation(exc, data, Blueprint)
+        issues += issues_from_validation(exc, data, Blueprint, smap)
         raise BlueprintError(_located(issues, data, smap)) from None
     issues += run_checks(model)
     located = _located(issues, data, smap)
     if any(i.severity == "error" for i in located):
         raise BlueprintError(located)
-    return LoadedBlueprint(model, path, display, rendered, data, smap, located)
+    return LoadedBlueprint(model, path, display, rendered.text, data, smap, located)
+
+
+def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:
+    """Entry point for the CLI and the CDK app: NAME=value pairs and a vars file, then load."""
+    return load_blueprint(path, parse_variables(pairs, vars_file))
 
 
 def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
@@ -85,16 +85,10 @@ def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
     for issue in issues:
         if issue.file:
             out.append(issue)
-        else:
-            out.append(issue.with_source(path=display_path(data, issue.loc), file=smap.file,
-                                         line=smap.line_of(issue.loc)))
+            continue
+        file, line = smap.position(issue.loc)
+        if issue.related is not None:
+            _, first = smap.position(issue.related)
+            issue = issue.with_message(f"{issue.message} (line {first})") if first else issue
+        out.append(issue.with_source(path=display_path(data, issue.loc), file=file, line=line))
     return out
-
-
-def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:
-    """Entry point for the CLI and the CDK app: NAME=value pairs and a vars file, then load."""
-    try:
-        variables = parse_variables(pairs, vars_file)
-    except RenderIssue as exc:
-        raise BlueprintError([exc.issue]) from None
-    return load_blueprint(path, variables)

@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
+from landing_zone.blueprint.source import SourceMap
 
 _TYPE_WORDS = {"string_type": "a string", "int_type": "a whole number", "int_parsing": "a whole number",
                "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list",
@@ -16,11 +17,14 @@ _TYPE_WORDS = {"string_type": "a string", "int_type": "a whole number", "int_par
                "float_type": "a number"}
 
 
-def issues_from_validation(exc: ValidationError, data: Any, root: type[BaseModel]) -> list[Issue]:
+def issues_from_validation(exc: ValidationError, data: Any, root: type[BaseModel],
+                           smap: SourceMap | None = None) -> list[Issue]:
     by_loc: dict[Loc, Issue] = {}
     for err in exc.errors(include_url=False):
         loc = clean_loc(data, tuple(err["loc"]))
-        issue = _issue(err, loc, root)
+        # For a bad mapping key, the scalar at the location is the value, not the key.
+        written = smap.scalars.get(loc) if smap and "[key]" not in err["loc"] else None
+        issue = _issue(err, loc, root, written)
         # Unions report once per branch; one issue per place is what people can act on.
         by_loc.setdefault((loc, issue.code), issue)
     return list(by_loc.values())
@@ -31,19 +35,24 @@ def clean_loc(data: Any, loc: Loc) -> Loc:
     out: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(part, int) and isinstance(node, list):
+        if part == "[key]":
+            continue
+        if isinstance(node, list) and isinstance(part, int):
             out.append(part)
             node = node[part] if 0 <= part < len(node) else None
-        elif isinstance(part, str) and isinstance(node, dict):
+        elif isinstance(node, dict) and (isinstance(part, str) or part in node):
             out.append(part)
             node = node.get(part)
-        elif part in ("[key]",) or node is not None:
-            continue
+        # anything else is a union-branch tag ('str', 'list[str]') that is not in the data
     return tuple(out)
 
 
-def _issue(err: dict, loc: Loc, root: type[BaseModel]) -> Issue:
+def _issue(err: dict, loc: Loc, root: type[BaseModel], written: str | None) -> Issue:
     kind, received = err["type"], err.get("input")
+    shown = quote(received)
+    if written is not None and written != str(received) and not isinstance(received, str):
+        # YAML 1.1 typing surprises: 011 is octal 9, yes is true; show what the user wrote.
+        shown = f"{written} (which YAML reads as {quote(received)})"
     ctx = err.get("ctx") or {}
     field_desc = _field_description(root, loc)
     if kind == "extra_forbidden":
@@ -56,9 +65,9 @@ def _issue(err: dict, loc: Loc, root: type[BaseModel]) -> Issue:
         return Issue("missing-key", f"required key {loc[-1]!r} is missing", hint=field_desc, loc=loc)
     if kind in _TYPE_WORDS:
         hint = field_desc
-        if kind == "string_type" and isinstance(received, (int, float)) and not isinstance(received, bool):
-            hint = "quote it: YAML reads unquoted digits as a number and drops leading zeros"
-        return Issue("wrong-type", f"expected {_TYPE_WORDS[kind]}, received {quote(received)} "
+        if kind == "string_type" and isinstance(received, (int, float, bool)):
+            hint = "quote it: YAML reads unquoted digits, yes/no and on/off as numbers and booleans"
+        return Issue("wrong-type", f"expected {_TYPE_WORDS[kind]}, received {shown} "
                      f"({type(received).__name__})", hint=hint, loc=loc)
     if kind == "literal_error":
         expected = ctx.get("expected", "")
@@ -70,7 +79,10 @@ def _issue(err: dict, loc: Loc, root: type[BaseModel]) -> Issue:
         return Issue("bad-format", f"{quote(received)} does not match {ctx.get('pattern')}",
                      hint=field_desc, loc=loc)
     if kind == "value_error":
-        return Issue("invalid-value", str(ctx.get("error", err["msg"])), hint=field_desc, loc=loc)
+        message = str(ctx.get("error", err["msg"]))
+        hint = ("keep exactly one of the two keys; the README's Blueprint reference describes both"
+                if "exactly one of" in message else field_desc)
+        return Issue("invalid-value", message, hint=hint, loc=loc)
     return Issue("invalid-value", f"{err['msg']} (received {quote(received)})", hint=field_desc, loc=loc)
 
 

@@ -90,12 +90,14 @@ def _account_stacks(name: str, management: str, region: str, accounts: tuple[Acc
 def _over_budget(stack: StackPlan) -> list[Issue]:
     if stack.resources <= MAX_RESOURCES_PER_STACK:
         return []
-    loc = ACCOUNTS_LOC if stack.component == "accounts" else ("organization", "units")
+    if stack.component == "accounts":
+        loc, hint = ACCOUNTS_LOC, (f"this shard of {ACCOUNT_SHARDS} is full; the organization is past "
+                                   "what this version supports, please open an issue")
+    else:
+        loc, hint = ("organization", "units"), "use fewer OUs: Organizations itself allows at most 1,000"
     return [Issue("stack-too-large",
                   f"stack {stack.name!r} would hold {stack.resources} resources; allowed: at most "
-                  f"{MAX_RESOURCES_PER_STACK} (CloudFormation stops at 500)",
-                  hint="split the organization into fewer OUs or open an issue to raise the shard count",
-                  loc=loc)]
+                  f"{MAX_RESOURCES_PER_STACK} (CloudFormation stops at 500)", hint=hint, loc=loc)]
 
 
 def _pending(units: tuple[UnitPlan, ...], accounts: tuple[AccountPlan, ...]) -> tuple[Pending, ...]:

@@ -51,7 +51,7 @@ def test_two_synths_are_byte_identical(synthesized, tmp_path):
 @pytest.mark.parametrize("blueprint", ["standard", "enterprise"])
 def test_shuffling_every_list_changes_no_byte(synthesized, tmp_path, blueprint):
     source = ROOT / SHIPPED[blueprint][0]
-    data = yaml.safe_load(render_blueprint(source))
+    data = yaml.safe_load(render_blueprint(source).text)
     shuffled = shuffle_lists(data, random.Random(2026))
     assert shuffled != data
     path = copy_beside(source, tmp_path, shuffled)

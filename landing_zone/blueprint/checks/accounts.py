@@ -29,7 +29,7 @@ def account_names_are_unique(bp: Blueprint) -> Iterator[Issue]:
 
 def account_emails_are_valid_and_unique(bp: Blueprint) -> Iterator[Issue]:
     """Organizations refuses a malformed email and a second account with the same email."""
-    owner: dict[str, str] = {}
+    owner: dict[str, tuple[str, int]] = {}
     for i, account in enumerate(bp.organization.accounts):
         loc = ACCOUNTS_LOC + (i, "email")
         email = account.email
@@ -41,12 +41,12 @@ def account_emails_are_valid_and_unique(bp: Blueprint) -> Iterator[Issue]:
             continue
         key = email.lower()
         if key in owner:
-            yield Issue("account-email-duplicate",
-                        f"{email!r} is already used by account {owner[key]!r}",
+            name, first = owner[key]
+            yield Issue("account-email-duplicate", f"{email!r} is already used by account {name!r}",
                         hint="every account needs its own email address (plus addressing works: "
-                             "aws+name@example.com)", loc=loc)
+                             "aws+name@example.com)", loc=loc, related=ACCOUNTS_LOC + (first, "email"))
         else:
-            owner[key] = account.name
+            owner[key] = (account.name, i)
 
 
 def account_ids_are_unique(bp: Blueprint) -> Iterator[Issue]:
@@ -68,6 +68,9 @@ def account_units_exist(bp: Blueprint) -> Iterator[Issue]:
     paths = unit_paths(bp)
     for i, account in enumerate(bp.organization.accounts):
         unit = account_unit(bp, account)
+        template = bp.organization.account_templates.get(account.template or "")
+        if account.unit is None and account.template is not None and (template is None or template.unit):
+            continue  # an unknown template, or its unit, is reported once by account_templates_exist
         if unit is None:
             yield Issue("account-unit-missing", f"account {account.name!r} has no unit",
                         hint="give `unit:` (an OU path or Root) or a template that has one",
@@ -75,7 +78,7 @@ def account_units_exist(bp: Blueprint) -> Iterator[Issue]:
         elif unit != ROOT and unit not in paths:
             yield Issue("account-unit-unknown", f"OU {unit!r} does not exist",
                         hint=suggest(unit, list(paths)),
-                        loc=ACCOUNTS_LOC + (i, "unit" if account.unit else "template"))
+                        loc=ACCOUNTS_LOC + (i, "unit"))
 
 
 def account_templates_exist(bp: Blueprint) -> Iterator[Issue]:

@@ -17,7 +17,7 @@ def unit_names_are_valid(bp: Blueprint) -> Iterator[Issue]:
         name = ref.unit.name
         if not 1 <= len(name) <= 128:
             yield Issue("unit-name-length", f"OU name {name!r} has {len(name)} characters; allowed: 1-128",
-                        hint="shorten the name", loc=ref.loc + ("name",))
+                        hint="give the OU a name of 1 to 128 characters", loc=ref.loc + ("name",))
         if "/" in name:
             yield Issue("unit-name-slash", f"OU name {name!r} contains '/'",
                         hint="'/' separates OU paths (Workloads/Prod); nest the OU with `units:` instead",

@@ -59,10 +59,16 @@ CASES: list[tuple[str, Callable[[dict], None], set[tuple[str, str]]]] = [
     ("unit-missing", lambda d: accounts(d)[2].pop("unit"),
      {("account-unit-missing", "organization.accounts[app1]")}),
     ("template-unknown", lambda d: (accounts(d)[2].pop("unit"), accounts(d)[2].update(template="wrk")),
-     {("account-template-unknown", "organization.accounts[app1].template"),
-      ("account-unit-missing", "organization.accounts[app1]")}),
+     {("account-template-unknown", "organization.accounts[app1].template")}),
+    ("template-without-unit", lambda d: (d["organization"].update(account_templates={"wrk": {}}),
+                                         accounts(d)[2].pop("unit"), accounts(d)[2].update(template="wrk")),
+     {("account-unit-missing", "organization.accounts[app1]")}),
     ("template-unit-unknown", lambda d: d["organization"].update(
         account_templates={"wrk": {"unit": "Nowhere"}}),
+     {("account-unit-unknown", "organization.account_templates.wrk.unit")}),
+    ("template-unit-reported-once", lambda d: (
+        d["organization"].update(account_templates={"wrk": {"unit": "Nowhere"}}),
+        accounts(d)[2].pop("unit"), accounts(d)[2].update(template="wrk")),
      {("account-unit-unknown", "organization.account_templates.wrk.unit")}),
     ("template-gives-unit-and-role", lambda d: (
         d["organization"].update(account_templates={"wrk": {"unit": "Workloads/Prod", "role": "network"}}),
