@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from landing_zone.blueprint.load import load_blueprint, render_blueprint
+from landing_zone.checks.replacement import destructive_changes
 from landing_zone.plan import build_plan
 from tests.synth.conftest import ROOT, SHIPPED, synth_plan
 
@@ -75,3 +76,19 @@ def test_adding_100_accounts_changes_no_existing_account(synthesized, tmp_path):
         old.pop("DependsOn", None), new.pop("DependsOn", None)
         assert new == old, account.name
     assert before["acme-organization"] == after["acme-organization"]
+
+
+def test_moving_an_account_to_another_ou_is_an_in_place_update(synthesized, tmp_path):
+    base = synthesized("standard")
+    source = ROOT / SHIPPED["standard"][0]
+    data = yaml.safe_load(source.read_text())
+    app1 = next(a for a in data["organization"]["accounts"] if a["name"] == "app1-dev")
+    app1.pop("template"), app1.update(unit="Sandbox", tags={"Environment": "nonprod"})
+    moved = synth_plan(build_plan(load_blueprint(copy_beside(source, tmp_path, data))), tmp_path / "out")
+    account = next(a for a in base.plan.accounts if a.name == "app1-dev")
+    before = base.templates()[account.stack]
+    after = moved.templates()[account.stack]
+    assert destructive_changes(before, after) == []
+    old, new = before["Resources"][account.logical_id], after["Resources"][account.logical_id]
+    assert old["Properties"].pop("ParentIds") != new["Properties"].pop("ParentIds")
+    assert old == new
