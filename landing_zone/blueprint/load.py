@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from pydantic import ValidationError
 
 from landing_zone.blueprint.checks import run_checks
+from landing_zone.blueprint.documents import load_policy_documents
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.model import Blueprint
@@ -31,6 +32,7 @@ class LoadedBlueprint:
     data: dict[str, Any]
     source: SourceMap
     warnings: list[Issue] = field(default_factory=list)
+    documents: dict[str, dict] = field(default_factory=dict)   # policies[].name → document
 
     def locate(self, issues: list[Issue]) -> list[Issue]:
         """Give issues found after loading (plan, quotas) a blueprint path and file:line."""
@@ -69,10 +71,11 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
         issues += issues_from_validation(exc, data, Blueprint, smap)
         raise BlueprintError(_located(issues, data, smap)) from None
     issues += run_checks(model)
-    located = _located(issues, data, smap)
+    documents, document_issues = load_policy_documents(model, path.parent, variables or {})
+    located = _located(issues + document_issues, data, smap)
     if any(i.severity == "error" for i in located):
         raise BlueprintError(located)
-    return LoadedBlueprint(model, path, display, rendered.text, data, smap, located)
+    return LoadedBlueprint(model, path, display, rendered.text, data, smap, located, documents)
 
 
 def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import aws_cdk as cdk
 
 from landing_zone.cdk.stacks.accounts import AccountsStack
+from landing_zone.cdk.stacks.guardrails import GuardrailsStack
 from landing_zone.cdk.stacks.organization import OrganizationStack
 from landing_zone.plan import Plan
 
-STACK_TYPES = {"organization": OrganizationStack, "accounts": AccountsStack}
+STACK_TYPES = {"organization": OrganizationStack, "accounts": AccountsStack, "guardrails": GuardrailsStack}
 
 
 def build_landing_zone(app: cdk.App, plan: Plan) -> dict[str, cdk.Stack]:

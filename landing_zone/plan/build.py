@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
+from landing_zone.plan.context import landing_zone_context
+from landing_zone.plan.guardrails import resolve_guardrails
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
+from landing_zone.plan.policies import PolicyPlan, plan_policies
+from landing_zone.plan.stacksets import StackSetPlan, config_baseline, detective_stacksets
+from landing_zone.plan.targets import Target
 
 # Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
 # (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
@@ -16,6 +22,9 @@ from landing_zone.plan.names import bucket_of, logical_id, stack_name
 ACCOUNT_SHARDS = 16
 # Organizations rejects more than 5 concurrent CreateAccount calls; each lane is a chain.
 CREATION_LANES = 5
+# The EnablePolicyType provider: two handler functions, the framework's three functions and state
+# machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
+GUARDRAILS_FIXED_RESOURCES = 18
 # CloudFormation's hard limit is 500; the rest is head room for what later issues add.
 MAX_RESOURCES_PER_STACK = 450
 
@@ -38,7 +47,33 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         description=f"{bp.name} landing zone: organizational units", resources=len(units))
     stacks = [organization] + _account_stacks(bp.name, bp.organization.management_account_id,
                                               bp.home_region, accounts, organization.name)
-    issues = [issue for stack in stacks for issue in _over_budget(stack)]
+    context = landing_zone_context(bp)
+    instances, issues = resolve_guardrails(bp, context)
+    policies, policy_issues = plan_policies(loaded, instances, context)
+    issues += policy_issues
+    ids = {a.name: a.id for a in accounts}
+    pending = list(_pending(units, accounts))
+    policies = [_resolvable(p, ids, pending) for p in policies]
+    stacksets: list[StackSetPlan] = []
+    log_archive = next((a for a in accounts if a.role == "log-archive"), None)
+    if log_archive and log_archive.id:
+        baseline = config_baseline(bp, log_archive.id)
+        stacksets = [baseline] + detective_stacksets(bp, instances, context, baseline)
+        stacksets = [_resolvable(s, ids, pending) for s in stacksets]
+    elif any(i.control.behavior == "detective" for i in instances):
+        pending.append(Pending("AWS Config baseline and detective guardrails",
+                               "the log-archive account has no id yet, so the delivery bucket name is "
+                               "unknown; deploy the accounts, then run `lz sync`"))
+    policy_types = tuple(sorted({p.policy_type for p in policies}))
+    if policies or stacksets:
+        stacks.append(StackPlan(
+            name=stack_name(bp.name, "guardrails"), component="guardrails",
+            account_id=bp.organization.management_account_id, region=bp.home_region,
+            description=f"{bp.name} landing zone: organization policies and guardrail StackSets",
+            resources=len(policies) + len(stacksets) + len(policy_types)
+            + (GUARDRAILS_FIXED_RESOURCES if policy_types else 0),
+            depends_on=(organization.name,)))
+    issues += [issue for stack in stacks for issue in _over_budget(stack)]
     if issues:
         raise BlueprintError(loaded.locate(issues))
 
@@ -46,7 +81,20 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         name=bp.name, home_region=bp.home_region, governed_regions=tuple(sorted(bp.governed_regions)),
         organization_id=bp.organization.id, root_id=bp.organization.root_id,
         management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
-        units=units, accounts=accounts, stacks=tuple(stacks), pending=_pending(units, accounts))
+        units=units, accounts=accounts, stacks=tuple(stacks), pending=tuple(pending),
+        policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types)
+
+
+def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):
+    """Account targets need the account id; the others wait, reported as pending, never dropped silently."""
+    keep: list[Target] = []
+    for target in item.targets:
+        if target.kind == "account" and not ids.get(target.ref):
+            pending.append(Pending(f"{item.name} on account {target.ref}",
+                                   "the account has no id yet; run `lz sync` after it is created"))
+        else:
+            keep.append(target)
+    return replace(item, targets=tuple(keep))
 
 
 def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[AccountPlan, ...]:
@@ -93,6 +141,8 @@ def _over_budget(stack: StackPlan) -> list[Issue]:
     if stack.component == "accounts":
         loc, hint = ACCOUNTS_LOC, (f"this shard of {ACCOUNT_SHARDS} is full; the organization is past "
                                    "what this version supports, please open an issue")
+    elif stack.component == "guardrails":
+        loc, hint = ("guardrails",), "attach guardrails higher in the OU tree so fewer policies are needed"
     else:
         loc, hint = ("organization", "units"), "use fewer OUs: Organizations itself allows at most 1,000"
     return [Issue("stack-too-large",

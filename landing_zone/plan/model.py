@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from landing_zone.plan.policies import PolicyPlan
+    from landing_zone.plan.stacksets import StackSetPlan
 
 Tags = tuple[tuple[str, str], ...]
 
@@ -61,12 +66,18 @@ class Plan:
     accounts: tuple[AccountPlan, ...]
     stacks: tuple[StackPlan, ...]
     pending: tuple[Pending, ...] = field(default=())
+    policies: tuple["PolicyPlan", ...] = field(default=())
+    stacksets: tuple["StackSetPlan", ...] = field(default=())
+    policy_types: tuple[str, ...] = field(default=())      # Organizations policy types to enable
 
     def unit(self, path: str) -> UnitPlan:
         return next(u for u in self.units if u.path == path)
 
     def stack(self, name: str) -> StackPlan:
         return next(s for s in self.stacks if s.name == name)
+
+    def account(self, name: str) -> AccountPlan:
+        return next(a for a in self.accounts if a.name == name)
 
     def accounts_in(self, stack: str) -> tuple[AccountPlan, ...]:
         return tuple(a for a in self.accounts if a.stack == stack)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from landing_zone.blueprint.checks import accounts, references, regions, units
+from landing_zone.blueprint.checks import accounts, guardrails, references, regions, units
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 
@@ -25,6 +25,11 @@ CHECKS: tuple[Check, ...] = (
     regions.governed_regions_are_distinct,
     references.targets_exist,
     references.owning_accounts_exist,
+    guardrails.engine_is_supported,
+    guardrails.controls_exist,
+    guardrails.mandatory_controls_stay_enabled,
+    guardrails.parameters_match_declarations,
+    guardrails.region_deny_keeps_home_region,
 )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
-from landing_zone.blueprint.model.common import ROOT
 from landing_zone.cdk.constructs.account import MemberAccount
-from landing_zone.cdk.constructs.organizational_unit import unit_export_name
+from landing_zone.cdk.targets import unit_id
 from landing_zone.plan import Plan, StackPlan
 
 
@@ -17,8 +16,7 @@ class AccountsStack(cdk.Stack):
                          termination_protection=True, **kwargs)
         members: dict[str, MemberAccount] = {}
         for account in plan.accounts_in(stack.name):
-            parent = (plan.root_id if account.unit == ROOT
-                      else cdk.Fn.import_value(unit_export_name(plan.name, plan.unit(account.unit))))
+            parent = unit_id(plan, account.unit)
             members[account.logical_id] = MemberAccount(self, account.logical_id, account=account,
                                                         parent_id=parent)
         # Lanes: each account waits for the previous one of its lane, bounding parallel creations.

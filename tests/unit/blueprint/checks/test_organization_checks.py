@@ -87,7 +87,8 @@ CASES: list[tuple[str, Callable[[dict], None], set[tuple[str, str]]]] = [
         {"level": "elective", "units": ["Workload"]}]}),
      {("target-unit-unknown", "guardrails.enable[elective].units[Workload]")}),
     ("target-account-unknown", lambda d: d.update(policies=[
-        {"name": "p", "type": "tag", "document": {}, "targets": {"accounts": ["app2"]}}]),
+        {"name": "p", "type": "tag", "targets": {"accounts": ["app2"]},
+         "document": {"tags": {"cc": {"tag_key": {"@@assign": "CostCenter"}}}}}]),
      {("target-account-unknown", "policies[p].targets.accounts[app2]")}),
     ("share-with-unknown-ou", lambda d: d.update(network={"vpcs": [
         {"name": "v", "account": "app1", "region": "us-east-1", "cidr": "10.0.0.0/16", "subnets": [

@@ -1,0 +1,95 @@
+"""Checks of `guardrails:` against the catalog: known ids, mandatory controls, parameters."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from landing_zone.blueprint.issues import Issue, quote
+from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.suggest import suggest
+from landing_zone.catalog import Control, load_catalog
+from landing_zone.catalog.model import Parameter
+
+_TYPES = {"string": (str,), "list": (list,), "integer": (int,), "boolean": (bool,)}
+
+
+def engine_is_supported(bp: Blueprint) -> Iterator[Issue]:
+    if bp.guardrails.engine != "native":
+        yield Issue("guardrail-engine-unsupported", f"engine {bp.guardrails.engine!r} is not available yet",
+                    hint="use `engine: native` (SCPs, Config rules and Guard hooks from the same catalog); "
+                         "the Control Tower engine is planned", loc=("guardrails", "engine"))
+
+
+def controls_exist(bp: Blueprint) -> Iterator[Issue]:
+    catalog = load_catalog()
+    entries = [("enable", i, e.control) for i, e in enumerate(bp.guardrails.enable) if e.control]
+    entries += [("disable", i, e.control) for i, e in enumerate(bp.guardrails.disable)]
+    for section, i, control in entries:
+        if control not in catalog:
+            yield Issue("guardrail-unknown-control", f"control {control!r} is not in the catalog",
+                        hint=suggest(control, catalog, show=6) + " (GUARDRAILS.md lists them all)",
+                        loc=("guardrails", section, i, "control"))
+
+
+def mandatory_controls_stay_enabled(bp: Blueprint) -> Iterator[Issue]:
+    """Mandatory controls protect the landing zone itself (its trail, log bucket and roles)."""
+    catalog = load_catalog()
+    for i, entry in enumerate(bp.guardrails.disable):
+        control = catalog.get(entry.control)
+        if control is not None and control.level == "mandatory":
+            yield Issue("guardrail-mandatory-disabled", f"{control.id} is mandatory and cannot be disabled",
+                        hint="mandatory controls are always on at Root; remove this disable entry",
+                        loc=("guardrails", "disable", i, "control"))
+
+
+def parameters_match_declarations(bp: Blueprint) -> Iterator[Issue]:
+    catalog = load_catalog()
+    for i, entry in enumerate(bp.guardrails.enable):
+        loc = ("guardrails", "enable", i)
+        if entry.level is not None:
+            if entry.parameters:
+                yield Issue("guardrail-level-parameters", "parameters can only be given with `control:`",
+                            hint="enable the control by id with its parameters in a separate entry",
+                            loc=loc + ("parameters",))
+            continue
+        control = catalog.get(entry.control or "")
+        if control is not None:
+            yield from _parameters(control, entry.parameters, loc)
+
+
+def _parameters(control: Control, given: dict[str, Any], loc: tuple) -> Iterator[Issue]:
+    declared = {p.name: p for p in control.parameters}
+    for name, value in given.items():
+        parameter = declared.get(name)
+        if parameter is None:
+            yield Issue("guardrail-parameter-unknown", f"{control.id} has no parameter {name!r}",
+                        hint=suggest(name, declared) if declared else f"{control.id} takes no parameters",
+                        loc=loc + ("parameters", name))
+        else:
+            yield from _value(control, parameter, value, loc + ("parameters", name))
+    for parameter in control.parameters:
+        if parameter.required and parameter.name not in given:
+            yield Issue("guardrail-parameter-missing", f"{control.id} needs parameter {parameter.name!r}",
+                        hint=f"{parameter.name}: {parameter.description}", loc=loc)
+
+
+def _value(control: Control, parameter: Parameter, value: Any, loc: tuple) -> Iterator[Issue]:
+    types = _TYPES[parameter.type]
+    if not isinstance(value, types) or (parameter.type == "integer" and isinstance(value, bool)):
+        yield Issue("guardrail-parameter-type", f"{parameter.name} of {control.id} must be a "
+                    f"{parameter.type}, received {quote(value)}", hint=parameter.description, loc=loc)
+        return
+    if parameter.allowed is not None:
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item not in parameter.allowed:
+                yield Issue("guardrail-parameter-not-allowed", f"{quote(item)} is not allowed for "
+                            f"{parameter.name} of {control.id}",
+                            hint=f"allowed: {', '.join(map(str, parameter.allowed))}", loc=loc)
+
+
+def region_deny_keeps_home_region(bp: Blueprint) -> Iterator[Issue]:
+    deny = bp.guardrails.region_deny
+    if deny and deny.allowed_regions and bp.home_region not in deny.allowed_regions:
+        yield Issue("region-deny-home-region", f"region_deny does not allow the home region "
+                    f"{bp.home_region!r}", hint="the organization trail, log archive and stacks live "
+                    "there; add it to allowed_regions", loc=("guardrails", "region_deny", "allowed_regions"))

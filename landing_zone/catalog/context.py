@@ -1,0 +1,16 @@
+"""Variables every catalog template may use besides its declared parameters (resolved by the plan)."""
+from __future__ import annotations
+
+# name → what it holds. Values come from the blueprint and the naming rules in plan/names.py.
+CONTEXT_VARIABLES: dict[str, str] = {
+    "name": "the blueprint name, prefix of every landing zone resource (roles, functions, topics, rules)",
+    "org_id": "the organization id (o-...)",
+    "management_account_id": "the management account id",
+    "home_region": "the home region",
+    "governed_regions": "list of governed regions",
+    "log_bucket_arn": "ARN of the central log bucket (arn:aws:s3:::<name>-logs-<account>-<region>)",
+    "access_log_bucket_arn": "ARN of the log bucket's access-log bucket",
+    "trail_arn": "ARN of the organization trail in the management account",
+    "landing_zone_principals": "list of principal ARN patterns that deploy and run the landing zone "
+                               "(exempt from the mandatory protections)",
+}

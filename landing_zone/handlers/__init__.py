@@ -1,0 +1,1 @@
+"""Custom-resource Lambda handlers (stdlib + boto3 only) for what CloudFormation has no resource for."""

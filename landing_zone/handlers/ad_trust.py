@@ -1,0 +1,369 @@
+"""Custom resource: an AWS Managed Microsoft AD trust to a remote domain (create, update, delete, wait)."""
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.exceptions import BotoCoreError, ClientError
+
+LOG = logging.getLogger(__name__)
+LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+
+# The SDK logs request and response bodies at DEBUG, which would include the trust password
+# (CreateTrust request) and the secret (GetSecretValue response). Keep those loggers at WARNING
+# whatever the function's log level is.
+SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
+
+DIRECTIONS = ("One-Way: Outgoing", "One-Way: Incoming", "Two-Way")
+TRUST_TYPES = ("Forest", "External")
+SELECTIVE_AUTH = ("Enabled", "Disabled")
+DONE_STATES = {"Created", "Verified", "Updated"}
+WAIT_STATES = {"Creating", "Verifying", "Updating"}
+FAILED_STATES = {"Failed", "VerifyFailed", "UpdateFailed"}
+GONE_STATES = {"Deleting", "Deleted"}
+
+DIRECTORY_ID = re.compile(r"^d-[0-9a-f]{10}$")
+TRUST_ID = re.compile(r"^t-[0-9a-f]{10}$")
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z0-9-]{2,63}$")
+SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:.+$")
+
+
+class TrustError(RuntimeError):
+    """The trust could not be created, updated or deleted; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class TrustSpec:
+    """The trust as the resource properties describe it, validated and normalized."""
+
+    directory_id: str
+    remote_domain_name: str
+    direction: str
+    trust_type: str
+    forwarders: tuple[str, ...]
+    selective_auth: str
+    password_secret_arn: str
+
+    @property
+    def domain_key(self) -> str:
+        return self.remote_domain_name.lower()
+
+
+def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Create, update or delete the trust; is_complete waits for it to settle.
+
+    Properties: DirectoryId, RemoteDomainName, TrustDirection ("One-Way: Outgoing" | "One-Way: Incoming"
+    | "Two-Way"), TrustType ("Forest" default | "External"), ConditionalForwarderIpAddrs (IPv4 list, at
+    least one), SelectiveAuth ("Enabled" | "Disabled" default), PasswordSecretArn (a Secrets Manager
+    secret holding the password as a plain string or as JSON {"password": ...}).
+    PhysicalResourceId: the trust id.
+
+    Update: new forwarder IPs -> UpdateConditionalForwarder; SelectiveAuth -> UpdateTrust; a new
+    DirectoryId or RemoteDomainName -> a new trust (new physical id; CloudFormation then deletes the old
+    one); a new TrustDirection or TrustType for the same directory and domain -> error, because AWS
+    allows one trust per remote domain so it cannot be replaced in place. PasswordSecretArn is only read
+    when a trust is created.
+    """
+    _quiet_sdk_loggers()
+    request = event.get("RequestType")
+    LOG.info("%s %s (physical id %s)", request, event.get("LogicalResourceId"),
+             event.get("PhysicalResourceId"))
+    ds = boto3.client("ds")
+    if request == "Delete":
+        return {"PhysicalResourceId": _delete(ds, event)}
+    if request not in ("Create", "Update"):
+        raise TrustError(f"unknown RequestType {request!r}; expected Create, Update or Delete")
+    spec = parse_properties(event.get("ResourceProperties") or {})
+    LOG.info("trust %s -> %s, %s, %s, selective auth %s, forwarders %s", spec.directory_id,
+             spec.remote_domain_name, spec.direction, spec.trust_type, spec.selective_auth,
+             ", ".join(spec.forwarders))
+    if request == "Create":
+        trust_id = _create(ds, spec)
+    else:
+        trust_id = _update(ds, event, spec)
+    return {"PhysicalResourceId": trust_id, "Data": {"TrustId": trust_id}}
+
+
+def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Create/Update: wait for Created/Verified/Updated, fail on a failed state. Delete: wait until gone."""
+    _quiet_sdk_loggers()
+    request = event.get("RequestType")
+    trust_id = str(event.get("PhysicalResourceId") or "")
+    directory_id = str((event.get("ResourceProperties") or {}).get("DirectoryId") or "").strip()
+    ds = boto3.client("ds")
+    if request == "Delete":
+        if not TRUST_ID.match(trust_id):
+            return {"IsComplete": True}
+        trust = _describe_trust(ds, directory_id, trust_id)
+        state = trust.get("TrustState") if trust else None
+        LOG.info("deleting trust %s: %s", trust_id, state or "gone")
+        return {"IsComplete": state in (None, "Deleted")}
+
+    trust = _describe_trust(ds, directory_id, trust_id)
+    if trust is None:
+        raise TrustError(f"trust {trust_id} of directory {directory_id} does not exist any more; it was "
+                         "deleted outside CloudFormation: deploy again to create it")
+    state, reason = trust.get("TrustState"), trust.get("TrustStateReason") or "no reason given"
+    domain = trust.get("RemoteDomainName")
+    LOG.info("trust %s to %s: %s", trust_id, domain, state)
+    if state in DONE_STATES:
+        return {"IsComplete": True, "Data": {"TrustId": trust_id}}
+    if state in FAILED_STATES or state in GONE_STATES:
+        raise TrustError(
+            f"trust {trust_id} from directory {directory_id} to {domain} is {state}: {reason}. "
+            "Check that the remote domain has a matching trust (same password, opposite direction), that "
+            "the conditional forwarder IPs answer DNS for the remote domain, and that the directory's "
+            "security group and the network allow traffic to the remote domain controllers")
+    if state not in WAIT_STATES:
+        LOG.warning("trust %s is in unexpected state %r; waiting", trust_id, state)
+    return {"IsComplete": False}
+
+
+def parse_properties(props: dict[str, Any]) -> TrustSpec:
+    """Validate and normalize the resource properties (all strings from CloudFormation)."""
+    directory_id = _text(props, "DirectoryId")
+    if not DIRECTORY_ID.match(directory_id):
+        raise TrustError(f"DirectoryId {directory_id!r} is not a directory id; expected d- and 10 hex digits")
+    domain = _text(props, "RemoteDomainName").rstrip(".")
+    if not DOMAIN.match(domain):
+        raise TrustError(f"RemoteDomainName {domain!r} is not a fully qualified domain name, "
+                         "e.g. corp.example.com")
+    direction = _choice(props, "TrustDirection", DIRECTIONS, None)
+    trust_type = _choice(props, "TrustType", TRUST_TYPES, "Forest")
+    selective = str(props.get("SelectiveAuth") or "Disabled").strip()
+    selective = {"true": "Enabled", "false": "Disabled"}.get(selective.lower(), selective)
+    selective = _choice({"SelectiveAuth": selective}, "SelectiveAuth", SELECTIVE_AUTH, "Disabled")
+    secret_arn = _text(props, "PasswordSecretArn")
+    if not SECRET_ARN.match(secret_arn):
+        raise TrustError(f"PasswordSecretArn {secret_arn!r} is not a Secrets Manager secret ARN "
+                         "(arn:aws:secretsmanager:<region>:<account>:secret:<name>)")
+    return TrustSpec(directory_id, domain, direction, trust_type, _forwarders(props), selective, secret_arn)
+
+
+def _text(props: dict[str, Any], name: str) -> str:
+    value = props.get(name)
+    if value is None or not str(value).strip():
+        raise TrustError(f"property {name} is required")
+    return str(value).strip()
+
+
+def _choice(props: dict[str, Any], name: str, allowed: tuple[str, ...], default: str | None) -> str:
+    value = props.get(name)
+    if value is None or not str(value).strip():
+        if default is None:
+            raise TrustError(f"property {name} is required; use one of {', '.join(map(repr, allowed))}")
+        return default
+    match = next((a for a in allowed if a.lower() == str(value).strip().lower()), None)
+    if match is None:
+        raise TrustError(f"{name} {value!r} is not allowed; use one of {', '.join(map(repr, allowed))}")
+    return match
+
+
+def _forwarders(props: dict[str, Any]) -> tuple[str, ...]:
+    raw = props.get("ConditionalForwarderIpAddrs") or []
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    addresses: list[str] = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            address = str(ipaddress.IPv4Address(item))
+        except ValueError:
+            raise TrustError(f"ConditionalForwarderIpAddrs: {item!r} is not an IPv4 address") from None
+        if address not in addresses:
+            addresses.append(address)  # order kept: DNS servers are tried in this order
+    if not addresses:
+        raise TrustError("ConditionalForwarderIpAddrs needs at least one IPv4 address of a DNS server of "
+                         "the remote domain: the directory resolves the remote domain through them")
+    return tuple(addresses)
+
+
+def _create(ds: Any, spec: TrustSpec) -> str:
+    existing = _find_trust(ds, spec)
+    if existing is not None:
+        return _adopt(ds, existing, spec)
+    password = _trust_password(spec.password_secret_arn)
+    try:
+        response = ds.create_trust(
+            DirectoryId=spec.directory_id,
+            RemoteDomainName=spec.remote_domain_name,
+            TrustPassword=password,
+            TrustDirection=spec.direction,
+            TrustType=spec.trust_type,
+            ConditionalForwarderIpAddrs=list(spec.forwarders),
+            SelectiveAuth=spec.selective_auth,
+        )
+    except (ClientError, BotoCoreError) as exc:
+        # `from None`: the original exception's text is not shown; the scrubbed one is.
+        message = _error_text(exc).replace(password, "***")
+        raise TrustError(f"creating the trust from {spec.directory_id} to {spec.remote_domain_name} "
+                         f"failed: {message}") from None
+    trust_id = response["TrustId"]
+    LOG.info("created trust %s from %s to %s", trust_id, spec.directory_id, spec.remote_domain_name)
+    return trust_id
+
+
+def _adopt(ds: Any, trust: dict[str, Any], spec: TrustSpec) -> str:
+    """Reuse a trust that already exists for the remote domain (a retried or repeated Create)."""
+    trust_id, state = trust["TrustId"], trust.get("TrustState")
+    if state in FAILED_STATES:
+        raise TrustError(
+            f"a trust from {spec.directory_id} to {spec.remote_domain_name} already exists ({trust_id}) in "
+            f"state {state}: {trust.get('TrustStateReason') or 'no reason given'}; delete it "
+            f"(aws ds delete-trust --trust-id {trust_id} --delete-associated-conditional-forwarder), fix "
+            "the cause, and deploy again")
+    compared = (("TrustDirection", trust.get("TrustDirection"), spec.direction),
+                ("TrustType", trust.get("TrustType") or "Forest", spec.trust_type))
+    differences = [f"{name} is {have!r}, the blueprint wants {want!r}"
+                   for name, have, want in compared if have != want]
+    if differences:
+        raise TrustError(
+            f"a trust from {spec.directory_id} to {spec.remote_domain_name} already exists ({trust_id}) but "
+            f"{'; '.join(differences)}; AWS allows one trust per remote domain: change the blueprint to "
+            f"match, or delete the trust (aws ds delete-trust --trust-id {trust_id}) and deploy again")
+    LOG.info("trust %s to %s already exists (%s); reusing it", trust_id, spec.remote_domain_name, state)
+    if trust.get("SelectiveAuth") and trust["SelectiveAuth"] != spec.selective_auth:
+        _update_selective_auth(ds, trust_id, spec.selective_auth)
+    return trust_id
+
+
+def _update(ds: Any, event: dict[str, Any], spec: TrustSpec) -> str:
+    try:
+        old = parse_properties(event.get("OldResourceProperties") or {})
+    except TrustError as exc:
+        raise TrustError(f"the previous properties of the trust are not readable: {exc}") from exc
+    trust_id = str(event.get("PhysicalResourceId") or "")
+    if (spec.directory_id, spec.domain_key) != (old.directory_id, old.domain_key):
+        LOG.info("directory or remote domain changed (%s -> %s, %s -> %s): creating a new trust; "
+                 "CloudFormation deletes %s afterwards", old.directory_id, spec.directory_id,
+                 old.remote_domain_name, spec.remote_domain_name, trust_id)
+        return _create(ds, spec)
+    changed = [name for name, a, b in (("TrustDirection", old.direction, spec.direction),
+                                        ("TrustType", old.trust_type, spec.trust_type)) if a != b]
+    if changed:
+        raise TrustError(
+            f"changing {' and '.join(changed)} of the trust from {spec.directory_id} to "
+            f"{spec.remote_domain_name} requires a new trust, and AWS allows only one trust per remote "
+            "domain, so it cannot be replaced in place: remove the trust from the blueprint and deploy "
+            "(this deletes it), then add it back with the new settings and deploy again")
+
+    trust = _describe_trust(ds, spec.directory_id, trust_id) if TRUST_ID.match(trust_id) else None
+    if trust is None or trust.get("TrustState") in GONE_STATES:
+        LOG.warning("trust %s is gone (deleted outside CloudFormation); creating it again", trust_id)
+        return _create(ds, spec)
+    if spec.forwarders != old.forwarders:
+        try:
+            ds.update_conditional_forwarder(DirectoryId=spec.directory_id,
+                                            RemoteDomainName=spec.remote_domain_name,
+                                            DnsIpAddrs=list(spec.forwarders))
+        except (ClientError, BotoCoreError) as exc:
+            raise TrustError(f"updating the conditional forwarder of {spec.directory_id} for "
+                             f"{spec.remote_domain_name} failed: {_error_text(exc)}") from exc
+        LOG.info("conditional forwarder for %s now %s", spec.remote_domain_name, ", ".join(spec.forwarders))
+    if (trust.get("SelectiveAuth") or old.selective_auth) != spec.selective_auth:
+        _update_selective_auth(ds, trust_id, spec.selective_auth)
+    if spec.password_secret_arn != old.password_secret_arn:
+        LOG.info("PasswordSecretArn changed: the password is only used when a trust is created; "
+                 "nothing to do for %s", trust_id)
+    return trust_id
+
+
+def _update_selective_auth(ds: Any, trust_id: str, selective_auth: str) -> None:
+    try:
+        ds.update_trust(TrustId=trust_id, SelectiveAuth=selective_auth)
+    except (ClientError, BotoCoreError) as exc:
+        raise TrustError(f"setting SelectiveAuth={selective_auth} on trust {trust_id} failed: "
+                         f"{_error_text(exc)}") from exc
+    LOG.info("trust %s: SelectiveAuth set to %s", trust_id, selective_auth)
+
+
+def _delete(ds: Any, event: dict[str, Any]) -> str:
+    trust_id = str(event.get("PhysicalResourceId") or "")
+    if not TRUST_ID.match(trust_id):
+        LOG.info("physical id %r is not a trust id (the create never finished): nothing to delete", trust_id)
+        return trust_id
+    try:
+        ds.delete_trust(TrustId=trust_id, DeleteAssociatedConditionalForwarder=True)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityDoesNotExistException":
+            LOG.info("trust %s is already gone", trust_id)
+            return trust_id
+        raise TrustError(f"deleting trust {trust_id} failed: {_error_text(exc)}") from exc
+    except BotoCoreError as exc:
+        raise TrustError(f"deleting trust {trust_id} failed: {exc}") from exc
+    LOG.info("deleting trust %s and its conditional forwarder", trust_id)
+    return trust_id
+
+
+def _find_trust(ds: Any, spec: TrustSpec) -> dict[str, Any] | None:
+    """The directory's live (not deleting) trust to the remote domain, if any."""
+    try:
+        for page in ds.get_paginator("describe_trusts").paginate(DirectoryId=spec.directory_id):
+            for trust in page.get("Trusts", []):
+                name = str(trust.get("RemoteDomainName") or "").rstrip(".").lower()
+                if name == spec.domain_key and trust.get("TrustState") not in GONE_STATES:
+                    return trust
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityDoesNotExistException":
+            raise TrustError(f"directory {spec.directory_id} does not exist in this account and region; "
+                             "check the DirectoryId") from exc
+        raise TrustError(f"listing the trusts of {spec.directory_id} failed: {_error_text(exc)}") from exc
+    return None
+
+
+def _describe_trust(ds: Any, directory_id: str, trust_id: str) -> dict[str, Any] | None:
+    kwargs: dict[str, Any] = {"TrustIds": [trust_id]}
+    if DIRECTORY_ID.match(directory_id):
+        kwargs["DirectoryId"] = directory_id
+    try:
+        trusts = ds.describe_trusts(**kwargs).get("Trusts", [])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityDoesNotExistException":
+            return None
+        raise TrustError(f"describing trust {trust_id} failed: {_error_text(exc)}") from exc
+    return next((t for t in trusts if t.get("TrustId") == trust_id), None)
+
+
+def _trust_password(secret_arn: str) -> str:
+    """The trust password from Secrets Manager; never logged, never returned in Data."""
+    region = SECRET_ARN.match(secret_arn).group(1)  # type: ignore[union-attr]
+    try:
+        secret = boto3.client("secretsmanager", region_name=region).get_secret_value(SecretId=secret_arn)
+    except ClientError as exc:
+        raise TrustError(f"reading the trust password from {secret_arn} failed: {_error_text(exc)}; the "
+                         "handler needs secretsmanager:GetSecretValue on it (and kms:Decrypt on its key)"
+                         ) from exc
+    text = secret.get("SecretString")
+    if not isinstance(text, str) or not text:
+        raise TrustError(f"secret {secret_arn} has no SecretString; store the trust password as text or as "
+                         'JSON {"password": "..."}')
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        parsed = None
+    password = parsed.get("password") if isinstance(parsed, dict) else text
+    if not isinstance(password, str) or not password:
+        raise TrustError(f'secret {secret_arn} is a JSON object without a non-empty "password" string')
+    if len(password) > 128:
+        raise TrustError(f"the trust password in {secret_arn} is longer than 128 characters, the AWS limit")
+    return password
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"{error.get('Code', 'Error')}: {error.get('Message', '')}"
+    return str(exc)
+
+
+def _quiet_sdk_loggers() -> None:
+    for name in SDK_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit the root's level
+            logger.setLevel(logging.WARNING)

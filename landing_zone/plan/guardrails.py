@@ -1,0 +1,109 @@
+"""Resolves `guardrails:` into control instances: resolved parameters and the targets they attach to."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from landing_zone.blueprint.issues import Issue, Loc
+from landing_zone.blueprint.model import Blueprint
+from landing_zone.catalog import Control, load_catalog
+from landing_zone.plan.targets import ROOT_TARGET, Target, Tree
+
+REGION_DENY_CONTROL = "LZ-REGION-001"
+DISABLED = ("disable",)
+
+
+@dataclass(frozen=True)
+class ControlInstance:
+    """One control with one set of parameter values, attached to the targets it covers."""
+
+    control: Control
+    parameters: tuple[tuple[str, Any], ...]
+    targets: tuple[Target, ...]
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.parameters}
+
+
+def _frozen(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    # List parameters are sets (regions, principals, tag keys): sorted, so blueprint order never shows.
+    return tuple(sorted((k, tuple(sorted(set(v), key=str)) if isinstance(v, list) else v)
+                        for k, v in values.items()))
+
+
+def resolve_parameters(control: Control, given: dict[str, Any], context: dict[str, Any]) -> dict[str, Any]:
+    values = {}
+    for parameter in control.parameters:
+        if parameter.name in given:
+            values[parameter.name] = given[parameter.name]
+        elif parameter.default_from:
+            values[parameter.name] = context[parameter.default_from]
+        else:
+            values[parameter.name] = parameter.default
+    return values
+
+
+def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[ControlInstance], list[Issue]]:
+    """Nearest decision wins: a disable on an OU beats an enable on Root; on one node, disable beats
+    a control's own enable, which beats an enable by level."""
+    catalog = load_catalog()
+    tree = Tree(bp)
+    # control id → node → (priority, decision, loc)
+    decisions: dict[str, dict[Target, tuple[int, tuple, Loc]]] = {}
+    issues: list[Issue] = []
+
+    def decide(control: Control, node: Target, priority: int, decision: tuple, loc: Loc) -> None:
+        nodes = decisions.setdefault(control.id, {})
+        current = nodes.get(node)
+        if current and current[0] == priority and current[1] != decision:
+            issues.append(Issue("guardrail-parameter-conflict",
+                                f"{control.id} is enabled twice on {node.label()} with different "
+                                f"parameters", hint="merge the two entries into one", loc=loc))
+        if current is None or priority > current[0]:
+            nodes[node] = (priority, decision, loc)
+
+    for control in catalog.values():
+        if control.level == "mandatory":
+            decide(control, ROOT_TARGET, 1, ("enable", _frozen(resolve_parameters(control, {}, context))),
+                   ("guardrails",))
+    for i, entry in enumerate(bp.guardrails.enable):
+        loc = ("guardrails", "enable", i)
+        if entry.level:
+            chosen = [c for c in catalog.values() if c.level == entry.level
+                      and not any(p.required for p in c.parameters)]
+            priority, given = 1, {}
+        else:
+            chosen = [catalog[entry.control]] if entry.control in catalog else []
+            priority, given = 2, entry.parameters
+        for control in chosen:
+            decision = ("enable", _frozen(resolve_parameters(control, given, context)))
+            for node in tree.of(entry):
+                decide(control, node, priority, decision, loc)
+    if bp.guardrails.region_deny and REGION_DENY_CONTROL in catalog:
+        control, deny = catalog[REGION_DENY_CONTROL], bp.guardrails.region_deny
+        # The landing zone's own deployers stay exempt: denying them would break every deploy.
+        given = {"exempt_principals": context["landing_zone_principals"] + list(deny.exempt_principals)}
+        if deny.allowed_regions:
+            given["allowed_regions"] = deny.allowed_regions
+        targets = tree.of(deny) or [ROOT_TARGET]
+        for node in targets:
+            decide(control, node, 2, ("enable", _frozen(resolve_parameters(control, given, context))),
+                   ("guardrails", "region_deny"))
+    for i, entry in enumerate(bp.guardrails.disable):
+        if entry.control in catalog and catalog[entry.control].level != "mandatory":
+            for node in tree.of(entry):
+                decide(catalog[entry.control], node, 3, DISABLED, ("guardrails", "disable", i))
+
+    instances = []
+    for control_id, nodes in sorted(decisions.items()):
+        control = catalog[control_id]
+        enabled = sorted({d for _, d, _ in nodes.values() if d != DISABLED})
+
+        def state_of(node: Target, inherited: object, nodes=nodes) -> object:
+            return nodes[node][1] if node in nodes else inherited
+        for decision in enabled:
+            targets = tree.cover(state_of, decision)
+            if targets:
+                instances.append(ControlInstance(control, decision[1], tuple(targets)))
+    return instances, issues

@@ -1,0 +1,106 @@
+"""Organization policies: guardrail SCPs packed per target, the blueprint's own policies, attachment limits."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.plan.guardrails import ControlInstance
+from landing_zone.plan.names import digest, logical_id, pascal
+from landing_zone.plan.targets import Target, Tree
+from landing_zone.policy.pack import PackingError, StatementGroup, pack
+from landing_zone.policy.templating import render
+
+CFN_TYPES = {"service_control": "SERVICE_CONTROL_POLICY", "resource_control": "RESOURCE_CONTROL_POLICY",
+             "tag": "TAG_POLICY", "backup": "BACKUP_POLICY", "ai_opt_out": "AISERVICES_OPT_OUT_POLICY"}
+# Policies of one type attached to one root, OU or account (Organizations quotas). The AWS managed
+# FullAWSAccess / RCPFullAWSAccess policies stay attached and count.
+ATTACHMENT_LIMITS = {"SERVICE_CONTROL_POLICY": 5, "RESOURCE_CONTROL_POLICY": 5, "TAG_POLICY": 10,
+                     "BACKUP_POLICY": 10, "AISERVICES_OPT_OUT_POLICY": 5}
+MANAGED_ATTACHED = {"SERVICE_CONTROL_POLICY": 1, "RESOURCE_CONTROL_POLICY": 1}
+
+
+@dataclass(frozen=True)
+class PolicyPlan:
+    name: str
+    policy_type: str                 # CloudFormation / Organizations type, e.g. SERVICE_CONTROL_POLICY
+    description: str
+    document: dict[str, Any]
+    targets: tuple[Target, ...]
+    logical_id: str
+    controls: tuple[str, ...] = ()   # catalog controls whose statements it holds
+
+
+def target_slug(target: Target) -> str:
+    readable = "root" if target.kind == "root" else pascal(target.ref).lower()[:40]
+    return f"{readable}-{digest(target.key, 6)}"
+
+
+def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], context: dict[str, Any]
+                  ) -> tuple[list[PolicyPlan], list[Issue]]:
+    bp = loaded.model
+    tree = Tree(bp)
+    policies: list[PolicyPlan] = []
+    for policy in sorted(bp.policies, key=lambda p: p.name):
+        policies.append(PolicyPlan(
+            name=f"{bp.name}-{policy.name}", policy_type=CFN_TYPES[policy.type],
+            description=policy.description or f"{bp.name} landing zone: {policy.name}",
+            document=loaded.documents[policy.name], targets=tuple(sorted(set(tree.of(policy.targets)))),
+            logical_id=logical_id("Policy", policy.name)))
+
+    custom_scps: dict[Target, int] = defaultdict(int)
+    for policy in policies:
+        if policy.policy_type == "SERVICE_CONTROL_POLICY":
+            for target in policy.targets:
+                custom_scps[target] += 1
+    groups: dict[Target, list[StatementGroup]] = defaultdict(list)
+    for instance in instances:
+        if instance.control.behavior != "preventive":
+            continue
+        statements = tuple(render(instance.control.scp, {**context, **instance.values}))
+        for target in instance.targets:
+            groups[target].append(StatementGroup(instance.control.id, statements))
+
+    issues = _attachment_limits(policies)
+    for target in sorted(groups):
+        available = ATTACHMENT_LIMITS["SERVICE_CONTROL_POLICY"] - 1 - custom_scps[target]
+        if available < 0:
+            continue   # already reported by _attachment_limits
+        try:
+            documents = pack(groups[target], available=available)
+        except PackingError as exc:
+            issues.append(Issue(
+                "scp-budget-exceeded", f"{target.label()} cannot fit its guardrails: it {exc}",
+                hint=f"{target.label()} already has FullAWSAccess and {custom_scps[target]} custom SCP(s); "
+                     "enable fewer controls there, move some to a parent OU, or merge custom SCPs",
+                loc=("guardrails",)))
+            continue
+        for n, packed in enumerate(documents, start=1):
+            name = f"{bp.name}-guardrails-{target_slug(target)}-{n}"
+            policies.append(PolicyPlan(
+                name=name, policy_type="SERVICE_CONTROL_POLICY",
+                description=f"{bp.name} guardrails for {target.label()}: {', '.join(packed.controls)}"[:512],
+                document=packed.document, targets=(target,), logical_id=logical_id("Scp", name),
+                controls=packed.controls))
+    return sorted(policies, key=lambda p: p.logical_id), issues
+
+
+def _attachment_limits(policies: list[PolicyPlan]) -> list[Issue]:
+    """The blueprint's own policies per target and type, with the AWS managed one that stays attached."""
+    counts: dict[tuple[str, Target], list[str]] = defaultdict(list)
+    for policy in policies:
+        for target in policy.targets:
+            counts[(policy.policy_type, target)].append(policy.name)
+    issues = []
+    for (policy_type, target), names in sorted(counts.items()):
+        total = len(names) + MANAGED_ATTACHED.get(policy_type, 0)
+        limit = ATTACHMENT_LIMITS[policy_type]
+        if total > limit:
+            issues.append(Issue(
+                "policy-attachment-limit",
+                f"{target.label()} would have {total} {policy_type} policies attached "
+                f"({', '.join(sorted(names))}{' and the AWS managed full-access policy' if policy_type in MANAGED_ATTACHED else ''}); "
+                f"allowed: {limit}", hint="merge policies or attach some to a parent OU", loc=("policies",)))
+    return issues

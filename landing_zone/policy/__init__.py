@@ -1,0 +1,1 @@
+"""Policy documents: build, minify, pack, lint and evaluate IAM, SCP and RCP documents."""

@@ -1,0 +1,71 @@
+"""Shared by the catalog tests: the catalog, a sample landing zone context, rendering and proof helpers."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from landing_zone.catalog import Control, load_catalog
+from landing_zone.catalog.context import CONTEXT_VARIABLES
+from landing_zone.policy.templating import render
+
+CATALOG = load_catalog()
+IDS = sorted(CATALOG)
+PREVENTIVE = sorted(i for i, c in CATALOG.items() if c.behavior == "preventive")
+DETECTIVE = sorted(i for i, c in CATALOG.items() if c.behavior == "detective")
+PROACTIVE = sorted(i for i, c in CATALOG.items() if c.behavior == "proactive")
+
+# What the plan derives from a blueprint (landing_zone/plan/context.py), for `acme`.
+SAMPLE_CONTEXT: dict[str, Any] = {
+    "name": "acme",
+    "org_id": "o-a1b2c3d4e5",
+    "management_account_id": "111111111111",
+    "home_region": "us-east-1",
+    "governed_regions": ["eu-west-1", "us-east-1"],
+    "log_bucket_arn": "arn:aws:s3:::acme-logs-*",
+    "access_log_bucket_arn": "arn:aws:s3:::acme-access-logs-*",
+    "trail_arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail",
+    "landing_zone_principals": [
+        "arn:aws:iam::*:role/acme-*",
+        "arn:aws:iam::*:role/stacksets-exec-*",
+        "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",
+    ],
+}
+# Proof placeholders besides the context variables: a member account and a governed region.
+SAMPLE_ACCOUNT = "444444444444"
+SAMPLE_REGION = "eu-west-1"
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def default_values(control: Control, context: dict[str, Any] = SAMPLE_CONTEXT) -> dict[str, Any]:
+    """The parameter values a control gets when enabled without parameters."""
+    return {p.name: context[p.default_from] if p.default_from else p.default for p in control.parameters}
+
+
+def rendered_scp(control: Control, context: dict[str, Any] = SAMPLE_CONTEXT) -> dict[str, Any]:
+    """The control's statements as one SCP document, rendered with the default parameters."""
+    statements = render(control.scp, {**context, **default_values(control, context)})
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def fill(value: Any, context: dict[str, Any] = SAMPLE_CONTEXT) -> Any:
+    """Substitute {account}, {region} and {<context variable>} in a proof value (keys too)."""
+    names = {**{k: v for k, v in context.items() if isinstance(v, str)},
+             "account": SAMPLE_ACCOUNT, "region": SAMPLE_REGION}
+
+    def one(text: str) -> str:
+        def sub(match: re.Match) -> str:
+            if match.group(1) not in names:
+                raise KeyError(f"unknown proof placeholder {{{match.group(1)}}} in {text!r}; "
+                               f"use one of {sorted(names)}")
+            return names[match.group(1)]
+        return _PLACEHOLDER.sub(sub, text)
+
+    if isinstance(value, str):
+        return one(value)
+    if isinstance(value, list):
+        return [fill(v, context) for v in value]
+    if isinstance(value, dict):
+        return {fill(k, context): fill(v, context) for k, v in value.items()}
+    return value
+

@@ -1,0 +1,104 @@
+"""Guardrail resolution: where each control attaches, parameters, region deny, disable push-down."""
+from __future__ import annotations
+
+import pytest
+
+from landing_zone.blueprint.issues import BlueprintError
+from landing_zone.blueprint.load import load_blueprint
+from landing_zone.plan.context import landing_zone_context
+from landing_zone.plan.guardrails import resolve_guardrails
+from landing_zone.plan.targets import Target
+from tests.helpers import minimal, write
+
+ROOT_KEYS = "AWS-GR_RESTRICT_ROOT_USER_ACCESS_KEYS"   # strongly recommended, preventive
+SSH = "AWS-GR_RESTRICTED_SSH"                          # strongly recommended, detective
+
+
+def resolve(tmp_path, guardrails: dict, mutate=None):
+    data = minimal()
+    data["organization"]["units"] += [{"name": "Sandbox"}, {"name": "Empty"}]
+    data["organization"]["accounts"].append(
+        {"name": "in-root", "email": "aws+root@example.com", "unit": "Root"})
+    data["guardrails"] = guardrails
+    if mutate:
+        mutate(data)
+    bp = load_blueprint(write(tmp_path, data)).model
+    instances, issues = resolve_guardrails(bp, landing_zone_context(bp))
+    return {i.control.id: i for i in instances}, issues
+
+
+def ou(path):
+    return Target("ou", path)
+
+
+def test_mandatory_controls_are_always_at_root(tmp_path):
+    instances, _ = resolve(tmp_path, {})
+    mandatory = [i for i in instances.values() if i.control.level == "mandatory"]
+    assert mandatory and all(i.targets == (Target("root", "Root"),) for i in mandatory)
+    assert ROOT_KEYS not in instances
+
+
+@pytest.mark.parametrize("guardrails, expected", [
+    ({"enable": [{"level": "strongly-recommended", "units": ["Root"]}]}, (Target("root", "Root"),)),
+    ({"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
+      "disable": [{"control": ROOT_KEYS, "units": ["Sandbox"]}]},
+     (Target("account", "in-root"), ou("Empty"), ou("Security"), ou("Workloads"))),
+    ({"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
+      "disable": [{"control": ROOT_KEYS, "accounts": ["app1"]}]},
+     (Target("account", "in-root"), ou("Empty"), ou("Sandbox"), ou("Security"))),
+    ({"enable": [{"control": ROOT_KEYS, "units": ["Workloads/Prod", "Empty"]}]},
+     (ou("Empty"), ou("Workloads/Prod"))),
+    ({"enable": [{"control": ROOT_KEYS, "units": ["Workloads"]}],
+      "disable": [{"control": ROOT_KEYS, "units": ["Workloads"]}]}, None),
+], ids=["root", "disable-ou-pushes-down", "disable-account-pushes-down", "empty-ou-still-attached",
+        "disable-beats-enable-on-same-node"])
+def test_attachment_points(tmp_path, guardrails, expected):
+    instances, issues = resolve(tmp_path, guardrails)
+    assert issues == []
+    assert (instances[ROOT_KEYS].targets if ROOT_KEYS in instances else None) == expected
+
+
+def test_detective_controls_resolve_the_same_way(tmp_path):
+    instances, _ = resolve(tmp_path, {"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
+                                      "disable": [{"control": SSH, "units": ["Workloads/Prod"]}]})
+    assert instances[SSH].control.behavior == "detective"
+    assert instances[SSH].targets == (Target("account", "in-root"), ou("Empty"), ou("Sandbox"), ou("Security"))
+
+
+def test_region_deny_defaults_to_governed_regions_and_keeps_deployers_exempt(tmp_path):
+    instances, _ = resolve(tmp_path, {"region_deny": {"exempt_principals": ["arn:aws:iam::*:role/BreakGlass"]}})
+    region = instances["LZ-REGION-001"]
+    assert region.targets == (Target("root", "Root"),)
+    assert region.values["allowed_regions"] == ["eu-west-1", "us-east-1"]
+    assert region.values["exempt_principals"][-1] == "arn:aws:iam::*:role/BreakGlass"
+    assert "arn:aws:iam::*:role/acme-*" in region.values["exempt_principals"]
+
+
+def test_control_entry_overrides_level_parameters(tmp_path):
+    instances, _ = resolve(tmp_path, {"enable": [
+        {"level": "elective", "units": ["Root"]},
+        {"control": "LZ-REGION-001", "units": ["Root"], "parameters": {"allowed_regions": ["us-east-1"]}}]})
+    assert instances["LZ-REGION-001"].values["allowed_regions"] == ["us-east-1"]
+
+
+@pytest.mark.parametrize("guardrails, code, path", [
+    ({"disable": [{"control": "AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED", "units": ["Sandbox"]}]},
+     "guardrail-mandatory-disabled", "guardrails.disable[AWS-GR_CLOUDTRAIL_CHANGE_PROHIBITED].control"),
+    ({"enable": [{"control": "AWS-GR_RESTRICT_ROOT_USER_ACESS_KEYS", "units": ["Root"]}]},
+     "guardrail-unknown-control", "guardrails.enable[AWS-GR_RESTRICT_ROOT_USER_ACESS_KEYS].control"),
+    ({"enable": [{"control": "LZ-REGION-001", "units": ["Root"], "parameters": {"regions": ["us-east-1"]}}]},
+     "guardrail-parameter-unknown", "guardrails.enable[LZ-REGION-001].parameters.regions"),
+    ({"enable": [{"control": "LZ-REGION-001", "units": ["Root"], "parameters": {"allowed_regions": "us-east-1"}}]},
+     "guardrail-parameter-type", "guardrails.enable[LZ-REGION-001].parameters.allowed_regions"),
+    ({"enable": [{"level": "elective", "units": ["Root"], "parameters": {"x": 1}}]},
+     "guardrail-level-parameters", "guardrails.enable[elective].parameters"),
+    ({"engine": "control-tower"}, "guardrail-engine-unsupported", "guardrails.engine"),
+    ({"region_deny": {"allowed_regions": ["eu-west-1"]}}, "region-deny-home-region",
+     "guardrails.region_deny.allowed_regions"),
+], ids=["mandatory-disabled", "unknown-control", "unknown-parameter", "parameter-type", "level-parameters",
+        "engine", "region-deny-without-home"])
+def test_guardrail_mistakes(tmp_path, guardrails, code, path):
+    with pytest.raises(BlueprintError) as exc:
+        resolve(tmp_path, guardrails)
+    assert [(i.code, i.path) for i in exc.value.issues] == [(code, path)]
+    assert exc.value.issues[0].hint
