@@ -94,5 +94,15 @@ def sync(blueprint: str, profile: str | None, output: str | None) -> None:
     click.echo(f"wrote {written}: {summary}")
 
 
+def _register() -> None:
+    from landing_zone.explain import explain, matrix
+
+    cli.add_command(explain)
+    cli.add_command(matrix)
+
+
+_register()
+
+
 def main() -> None:
     cli(prog_name="lz")

@@ -16,6 +16,7 @@ from landing_zone.plan.policies import PolicyPlan, plan_policies
 from landing_zone.plan.stacksets import StackSetPlan, config_baseline, detective_stacksets
 from landing_zone.plan.targets import Target
 
+MANAGED_BY_TAG = "lz:managed-by"
 # Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
 # (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
 # hold about 5,000 accounts before any shard nears the budget below.
@@ -31,7 +32,9 @@ MAX_RESOURCES_PER_STACK = 450
 
 def build_plan(loaded: LoadedBlueprint) -> Plan:
     bp = loaded.model
-    base_tags = dict(bp.tags)
+    # Mandatory controls recognise the landing zone's resources whose ARNs hold generated ids
+    # (Config rules, aggregators, keys) by this tag, so it goes on everything we create.
+    base_tags = {**bp.tags, MANAGED_BY_TAG: bp.name}
 
     units = tuple(sorted(
         (UnitPlan(path=ref.path, name=ref.unit.name, parent=ref.path.rpartition("/")[0] or None,

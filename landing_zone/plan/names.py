@@ -30,3 +30,9 @@ def stack_name(blueprint_name: str, component: str, region: str | None = None) -
 def bucket_of(key: str, buckets: int) -> int:
     """A number in [0, buckets) that depends only on the key (stable as other keys come and go)."""
     return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % buckets
+
+
+def unit_export_name(blueprint_name: str, unit_logical_id: str) -> str:
+    """Every OU id is exported under a name derived from its path, used or not: an export that
+    comes and goes with its importers deadlocks deploys when an account changes OU."""
+    return f"{blueprint_name}-{unit_logical_id}"

@@ -10,6 +10,7 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
 from landing_zone.plan.targets import Target, Tree
+from landing_zone.policy.lint import lint_document
 from landing_zone.policy.pack import PackingError, StatementGroup, pack
 from landing_zone.policy.templating import render
 
@@ -77,6 +78,13 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
                      "enable fewer controls there, move some to a parent OU, or merge custom SCPs",
                 loc=("guardrails",)))
             continue
+        for packed in documents:
+            # Every SCP we emit is linted like a user's: a parameter can still produce a bad document.
+            for problem in lint_document(packed.document, kind="scp"):
+                issues.append(Issue(f"guardrail-{problem.code}", f"the guardrail SCP for {target.label()} "
+                                    f"({', '.join(packed.controls)}) is invalid: {problem.pointer}: "
+                                    f"{problem.message}", hint=problem.hint or "check the control's parameters",
+                                    loc=("guardrails",)))
         for n, packed in enumerate(documents, start=1):
             name = f"{bp.name}-guardrails-{target_slug(target)}-{n}"
             policies.append(PolicyPlan(

@@ -42,6 +42,11 @@ class Tree:
         for kids in self.children.values():
             kids.sort()
 
+    def accounts_under(self, target: Target) -> list[str]:
+        if target.kind == "account":
+            return [target.ref]
+        return [a for child in self.children.get(target, []) for a in self.accounts_under(child)]
+
     def of(self, targets: Targets) -> list[Target]:
         out = [ROOT_TARGET if u == ROOT else Target("ou", u) for u in targets.units]
         return out + [Target("account", a) for a in targets.accounts]

@@ -6,12 +6,11 @@ from aws_cdk import aws_organizations as organizations
 from constructs import Construct
 
 from landing_zone.plan import UnitPlan
+from landing_zone.plan import names
 
 
 def unit_export_name(blueprint: str, unit: UnitPlan) -> str:
-    """Every OU id is exported under a name derived from its path, used or not: an export that
-    comes and goes with its importers deadlocks deploys when an account changes OU."""
-    return f"{blueprint}-{unit.logical_id}"
+    return names.unit_export_name(blueprint, unit.logical_id)
 
 
 class OrganizationalUnit(Construct):

@@ -15,6 +15,7 @@ from landing_zone.catalog.load import GUARD_DIR, GUARDRAILS_DIR
 from landing_zone.catalog.model import ID_PATTERN
 from landing_zone.policy import actions, document
 from landing_zone.policy.lint import is_condition_operator, lint_document
+from landing_zone.policy.templating import render
 from tests.unit.catalog.common import (
     CATALOG, DETECTIVE, IDS, PREVENTIVE, PROACTIVE, SAMPLE_CONTEXT, default_values, rendered_scp,
 )
@@ -143,7 +144,6 @@ def test_config_rule_is_well_formed(control_id):
     assert rule.resource_types or rule.maximum_execution_frequency, \
         "a rule without resource types is periodic and needs maximum_execution_frequency"
     values = {**SAMPLE_CONTEXT, **default_values(CATALOG[control_id])}
-    from landing_zone.policy.templating import render
     rendered = render(rule.input_parameters, values)
     assert all(isinstance(v, str) for v in rendered.values()), "Config input parameters are strings"
 

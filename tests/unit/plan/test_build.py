@@ -86,7 +86,7 @@ def test_template_and_account_tags_override_blueprint_tags(tmp_path):
     data["organization"]["account_templates"] = {"wrk": {"tags": {"Env": "prod"}}}
     data["organization"]["accounts"][2].update(template="wrk", tags={"Owner": "alice"})
     app1 = next(a for a in plan_of(tmp_path, data).accounts if a.name == "app1")
-    assert dict(app1.tags) == {"Owner": "alice", "Env": "prod"}
+    assert dict(app1.tags) == {"Owner": "alice", "Env": "prod", "lz:managed-by": "acme"}
 
 
 def test_stack_over_budget_is_an_issue(tmp_path, monkeypatch):

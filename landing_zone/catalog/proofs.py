@@ -1,0 +1,42 @@
+"""Turns a catalog proof into a concrete request for one account of a planned landing zone."""
+from __future__ import annotations
+
+from landing_zone.catalog.model import Request as ProofRequest
+from landing_zone.plan import Plan
+from landing_zone.plan.names import digest
+from landing_zone.policy.request import Request
+
+
+def stand_in_id(name: str) -> str:
+    """A stable 12-digit id for an account that does not exist yet (proofs need an ARN)."""
+    return str(int(digest(name, 12), 16) % 10**12).zfill(12)
+
+
+def proof_values(plan: Plan, account: str, trail_name: str) -> dict[str, str]:
+    log_archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
+    archive_id = (log_archive.id if log_archive and log_archive.id else stand_in_id("log-archive"))
+    account_id = plan.account(account).id or stand_in_id(account)
+    return {
+        "account": account_id, "region": plan.home_region, "home_region": plan.home_region,
+        "name": plan.name, "org_id": plan.organization_id,
+        "management_account_id": plan.management_account_id,
+        "log_bucket_arn": f"arn:aws:s3:::{plan.name}-logs-{archive_id}-{plan.home_region}",
+        "access_log_bucket_arn": f"arn:aws:s3:::{plan.name}-access-logs-{archive_id}-{plan.home_region}",
+        "trail_arn": f"arn:aws:cloudtrail:{plan.home_region}:{plan.management_account_id}:trail/{trail_name}",
+    }
+
+
+def _fill(value, values: dict[str, str]):
+    if isinstance(value, str):
+        for key, replacement in values.items():
+            value = value.replace("{" + key + "}", replacement)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, values) for v in value]
+    return value
+
+
+def concrete(proof: ProofRequest, values: dict[str, str]) -> Request:
+    return Request(action=proof.action, resource=_fill(proof.resource, values),
+                   principal=_fill(proof.principal, values), region=_fill(proof.region, values),
+                   context={k: _fill(v, values) for k, v in proof.context.items()})
