@@ -13,7 +13,9 @@ from landing_zone.plan.guardrails import resolve_guardrails
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
 from landing_zone.plan.policies import PolicyPlan, plan_policies
-from landing_zone.plan.stacksets import StackSetPlan, config_baseline, detective_stacksets
+from landing_zone.plan.stacksets import (
+    StackSetPlan, config_baseline, detective_stacksets, proactive_stacksets, rules_bucket_name,
+)
 from landing_zone.plan.targets import Target
 
 MANAGED_BY_TAG = "lz:managed-by"
@@ -26,6 +28,8 @@ CREATION_LANES = 5
 # The EnablePolicyType provider: two handler functions, the framework's three functions and state
 # machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
 GUARDRAILS_FIXED_RESOURCES = 18
+# The Guard rules bucket, its policy, and CDK's BucketDeployment (function, role, policy, layer).
+RULES_BUCKET_RESOURCES = 7
 # CloudFormation's hard limit is 500; the rest is head room for what later issues add.
 MAX_RESOURCES_PER_STACK = 450
 
@@ -62,11 +66,12 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     if log_archive and log_archive.id:
         baseline = config_baseline(bp, log_archive.id)
         stacksets = [baseline] + detective_stacksets(bp, instances, context, baseline)
-        stacksets = [_resolvable(s, ids, pending) for s in stacksets]
     elif any(i.control.behavior == "detective" for i in instances):
         pending.append(Pending("AWS Config baseline and detective guardrails",
                                "the log-archive account has no id yet, so the delivery bucket name is "
                                "unknown; deploy the accounts, then run `lz sync`"))
+    stacksets += proactive_stacksets(bp, instances)
+    stacksets = [_resolvable(s, ids, pending) for s in stacksets]
     policy_types = tuple(sorted({p.policy_type for p in policies}))
     if policies or stacksets:
         stacks.append(StackPlan(
@@ -74,7 +79,8 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
             account_id=bp.organization.management_account_id, region=bp.home_region,
             description=f"{bp.name} landing zone: organization policies and guardrail StackSets",
             resources=len(policies) + len(stacksets) + len(policy_types)
-            + (GUARDRAILS_FIXED_RESOURCES if policy_types else 0),
+            + (GUARDRAILS_FIXED_RESOURCES if policy_types else 0)
+            + (RULES_BUCKET_RESOURCES if any(s.files for s in stacksets) else 0),
             depends_on=(organization.name,)))
     issues += [issue for stack in stacks for issue in _over_budget(stack)]
     if issues:
@@ -85,7 +91,8 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         organization_id=bp.organization.id, root_id=bp.organization.root_id,
         management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
         units=units, accounts=accounts, stacks=tuple(stacks), pending=tuple(pending),
-        policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types)
+        policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types,
+        rules_bucket=rules_bucket_name(bp))
 
 
 def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):

@@ -69,6 +69,7 @@ class Plan:
     policies: tuple["PolicyPlan", ...] = field(default=())
     stacksets: tuple["StackSetPlan", ...] = field(default=())
     policy_types: tuple[str, ...] = field(default=())      # Organizations policy types to enable
+    rules_bucket: str = ""                                  # Guard rules for the proactive hooks
 
     def unit(self, path: str) -> UnitPlan:
         return next(u for u in self.units if u.path == path)

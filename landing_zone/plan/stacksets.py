@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.catalog.load import GUARD_DIR
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
 from landing_zone.plan.targets import ROOT_TARGET, Target
@@ -24,6 +25,7 @@ class StackSetPlan:
     logical_id: str
     controls: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()  # logical ids of StackSets to create first
+    files: tuple[tuple[str, str], ...] = ()   # (key, text) the rules bucket must hold for it
 
 
 def log_bucket_name(bp: Blueprint, log_archive_id: str) -> str:
@@ -114,4 +116,62 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
                                   targets=targets, regions=regions_home_first(bp),
                                   logical_id=logical_id("StackSet", name), controls=controls,
                                   depends_on=(baseline.logical_id,)))
+    return plans
+
+
+def rules_bucket_name(bp: Blueprint) -> str:
+    return f"{bp.name}-guard-rules-{bp.organization.management_account_id}-{bp.home_region}"
+
+
+def proactive_stacksets(bp: Blueprint, instances: list[ControlInstance]) -> list[StackSetPlan]:
+    """A CloudFormation Guard hook per target set, reading its rules from the management account's
+    rules bucket: every stack operation in those accounts is checked before anything is created."""
+    by_targets: dict[tuple[Target, ...], list[ControlInstance]] = defaultdict(list)
+    for instance in instances:
+        if instance.control.behavior == "proactive":
+            by_targets[tuple(sorted(instance.targets))].append(instance)
+    plans = []
+    for targets, group in sorted(by_targets.items()):
+        group = sorted(group, key=lambda i: i.control.id)
+        key = ",".join(t.key for t in targets)
+        label = "root" if targets == (ROOT_TARGET,) else pascal(targets[0].ref).lower()[:30]
+        name = f"{bp.name}-proactive-{label}-{digest(key, 6)}"
+        rules_key = f"proactive/{name}.guard"
+        rules = "\n".join((GUARD_DIR / i.control.guard_rule.file).read_text() for i in group)
+        role = f"{bp.name}-guard-hook-{digest(key, 6)}"
+        types = sorted({t for i in group for t in i.control.guard_rule.target_types})
+        template = {
+            "AWSTemplateFormatVersion": TEMPLATE_VERSION,
+            "Description": f"{bp.name} proactive guardrails for {', '.join(t.label() for t in targets)}"[:1024],
+            "Conditions": {"IsHomeRegion": {"Fn::Equals": [{"Ref": "AWS::Region"}, bp.home_region]}},
+            "Resources": {
+                "HookRole": {
+                    "Type": "AWS::IAM::Role", "Condition": "IsHomeRegion",
+                    "Properties": {
+                        "RoleName": role,
+                        "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                            "Effect": "Allow", "Principal": {"Service": "hooks.cloudformation.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]},
+                        "Policies": [{"PolicyName": "read-guard-rules", "PolicyDocument": {
+                            "Version": "2012-10-17", "Statement": [{
+                                "Effect": "Allow", "Action": "s3:GetObject",
+                                "Resource": f"arn:aws:s3:::{rules_bucket_name(bp)}/{rules_key}"}]}}],
+                    }},
+                "GuardHook": {
+                    "Type": "AWS::CloudFormation::GuardHook",
+                    "Properties": {
+                        "Alias": f"Lz::{pascal(bp.name)}::Proactive{digest(key, 6)}",
+                        "ExecutionRole": {"Fn::Sub": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{role}"},
+                        "FailureMode": "FAIL", "HookStatus": "ENABLED",
+                        "RuleLocation": {"Uri": f"s3://{rules_bucket_name(bp)}/{rules_key}"},
+                        "TargetOperations": ["RESOURCE"],
+                        "TargetFilters": {"Actions": ["CREATE", "UPDATE"], "TargetNames": types},
+                    }},
+            },
+        }
+        plans.append(StackSetPlan(name=name, description=template["Description"], template=template,
+                                  targets=targets, regions=regions_home_first(bp),
+                                  logical_id=logical_id("StackSet", name),
+                                  controls=tuple(i.control.id for i in group), files=((rules_key, rules),)))
     return plans

@@ -8,6 +8,7 @@ from aws_cdk import aws_cloudformation as cloudformation
 from aws_cdk import aws_organizations as organizations
 from constructs import Construct
 
+from landing_zone.cdk.constructs.guard_rules import GuardRulesBucket
 from landing_zone.cdk.constructs.policy_types import PolicyTypes
 from landing_zone.cdk.targets import target_id, unit_id
 from landing_zone.plan import Plan, StackPlan
@@ -29,6 +30,10 @@ class GuardrailsStack(cdk.Stack):
                 target_ids=[target_id(plan, t) for t in policy.targets], tags=tags)
             resource.override_logical_id(policy.logical_id)
             resource.node.add_dependency(types.enabled[policy.policy_type])
+        files = [f for stackset in plan.stacksets for f in stackset.files]
+        if files:
+            GuardRulesBucket(self, "GuardRules", bucket_name=plan.rules_bucket, organization_id=plan.organization_id,
+                             files=tuple(files))
         stacksets: dict[str, cloudformation.CfnStackSet] = {}
         for stackset in plan.stacksets:
             stacksets[stackset.logical_id] = self._stackset(plan, stackset)
