@@ -8,6 +8,7 @@ from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
+from landing_zone.plan.components import COMPONENTS
 from landing_zone.plan.context import landing_zone_context
 from landing_zone.plan.guardrails import resolve_guardrails
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
@@ -82,17 +83,22 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
             + (GUARDRAILS_FIXED_RESOURCES if policy_types else 0)
             + (RULES_BUCKET_RESOURCES if any(s.files for s in stacksets) else 0),
             depends_on=(organization.name,)))
-    issues += [issue for stack in stacks for issue in _over_budget(stack)]
-    if issues:
-        raise BlueprintError(loaded.locate(issues))
-
-    return Plan(
+    plan = Plan(
         name=bp.name, home_region=bp.home_region, governed_regions=tuple(sorted(bp.governed_regions)),
         organization_id=bp.organization.id, root_id=bp.organization.root_id,
         management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
         units=units, accounts=accounts, stacks=tuple(stacks), pending=tuple(pending),
         policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types,
         rules_bucket=rules_bucket_name(bp))
+    for planner in COMPONENTS:
+        result = planner(loaded, plan)
+        stacks += result.stacks
+        pending += result.pending
+        issues += result.issues
+    issues += [issue for stack in stacks for issue in _over_budget(stack)]
+    if issues:
+        raise BlueprintError(loaded.locate(issues))
+    return replace(plan, stacks=tuple(stacks), pending=tuple(pending))
 
 
 def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):
@@ -153,6 +159,8 @@ def _over_budget(stack: StackPlan) -> list[Issue]:
                                    "what this version supports, please open an issue")
     elif stack.component == "guardrails":
         loc, hint = ("guardrails",), "attach guardrails higher in the OU tree so fewer policies are needed"
+    elif stack.component != "organization":
+        loc, hint = (stack.component.split("-")[0],), "split the section over more accounts or regions"
     else:
         loc, hint = ("organization", "units"), "use fewer OUs: Organizations itself allows at most 1,000"
     return [Issue("stack-too-large",

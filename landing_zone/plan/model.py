@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from landing_zone.plan.policies import PolicyPlan
@@ -43,6 +43,7 @@ class StackPlan:
     description: str
     resources: int              # resources it will hold, for the 450 budget
     depends_on: tuple[str, ...] = ()
+    payload: Any = field(default=None, compare=True)   # the component's resolved objects for this stack
 
 
 @dataclass(frozen=True)

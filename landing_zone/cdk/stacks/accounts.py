@@ -22,4 +22,4 @@ class AccountsStack(cdk.Stack):
         # Lanes: each account waits for the previous one of its lane, bounding parallel creations.
         for account in plan.accounts_in(stack.name):
             if account.after:
-                members[account.logical_id].resource.add_dependency(members[account.after].resource)
+                members[account.logical_id].resource.add_resource_dependency(members[account.after].resource)
