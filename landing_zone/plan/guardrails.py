@@ -11,6 +11,7 @@ from landing_zone.plan.targets import ROOT_TARGET, Target, Tree
 
 REGION_DENY_CONTROL = "LZ-REGION-001"
 DISABLED = ("disable",)
+LEVEL_PRIORITY = 1
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ def resolve_parameters(control: Control, given: dict[str, Any], context: dict[st
 
 def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[ControlInstance], list[Issue]]:
     """Nearest decision wins: a disable on an OU beats an enable on Root; on one node, disable beats
-    a control's own enable, which beats an enable by level."""
+    a control's own enable, which beats an enable by level. An enable by level below an enabled
+    ancestor keeps the ancestor's parameters."""
     catalog = load_catalog()
     tree = Tree(bp)
     # control id → node → (priority, decision, loc)
@@ -101,7 +103,14 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
         enabled = sorted({d for _, d, _ in nodes.values() if d != DISABLED})
 
         def state_of(node: Target, inherited: object, nodes=nodes) -> object:
-            return nodes[node][1] if node in nodes else inherited
+            if node not in nodes:
+                return inherited
+            priority, decision, _ = nodes[node]
+            # Enabling a whole level only switches controls on: it never replaces the parameters
+            # of a control an ancestor already enables (a region deny's break-glass exemptions).
+            if priority == LEVEL_PRIORITY and inherited not in (None, DISABLED):
+                return inherited
+            return decision
         for decision in enabled:
             targets = tree.cover(state_of, decision)
             if targets:

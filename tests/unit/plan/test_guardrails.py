@@ -102,3 +102,12 @@ def test_guardrail_mistakes(tmp_path, guardrails, code, path):
         resolve(tmp_path, guardrails)
     assert [(i.code, i.path) for i in exc.value.issues] == [(code, path)]
     assert exc.value.issues[0].hint
+
+
+def test_level_enable_below_keeps_the_ancestors_parameters(tmp_path):
+    instances, _ = resolve(tmp_path, {
+        "region_deny": {"exempt_principals": ["arn:aws:iam::*:role/BreakGlass"], "units": ["Root"]},
+        "enable": [{"level": "elective", "units": ["Workloads/Prod"]}]})
+    region = instances["LZ-REGION-001"]
+    assert region.targets == (Target("root", "Root"),)
+    assert "arn:aws:iam::*:role/BreakGlass" in region.values["exempt_principals"]
