@@ -24,7 +24,8 @@ def load_policy_documents(bp: Blueprint, base: Path, variables: Mapping[str, Any
             document, loc = policy.document, ("policies", i, "document")
         else:
             loc = ("policies", i, "file")
-            document, problem = _read(base / policy.file, variables, loc)
+            document, problem = _read(base / policy.file, policy.file, variables, loc,
+                                      f"policies[{policy.name}].file")
             if problem:
                 issues.append(problem)
                 continue
@@ -45,13 +46,14 @@ def load_policy_documents(bp: Blueprint, base: Path, variables: Mapping[str, Any
     return documents, issues
 
 
-def _read(path: Path, variables: Mapping[str, Any], loc: tuple) -> tuple[Any, Issue | None]:
+def _read(path: Path, written: str, variables: Mapping[str, Any], loc: tuple,
+          shown: str) -> tuple[Any, Issue | None]:
     try:
         rendered = render_file(path, variables)
     except RenderIssue as exc:
         issue = exc.issue
         if issue.code == "file-not-found":
-            return None, Issue("policy-file-not-found", f"policy file {str(path)!r} does not exist",
+            return None, Issue("policy-file-not-found", f"policy file {written!r} does not exist",
                                hint="the path is relative to the blueprint's folder", loc=loc)
         return None, issue
     try:
@@ -59,4 +61,5 @@ def _read(path: Path, variables: Mapping[str, Any], loc: tuple) -> tuple[Any, Is
     except json.JSONDecodeError as exc:
         file, line = rendered.origin(exc.lineno)
         return None, Issue("policy-file-invalid", f"not valid JSON: {exc.msg}",
-                           hint="check quotes, commas and brackets", file=file, line=line)
+                           hint="check quotes, commas and brackets (JSON allows no trailing comma)",
+                           file=file, line=line, path=shown)

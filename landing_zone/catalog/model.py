@@ -82,6 +82,9 @@ class Control(Strict):
     services: list[str] = Field(default_factory=list)
     parameters: list[Parameter] = Field(default_factory=list)
     control_tower: ControlTower | None = None
+    by_level: bool = Field(
+        default=True, description="False for controls that need an organization's own decisions "
+        "(region deny, tag rules): they are enabled by id or by their blueprint section, never by a level.")
     scp: list[dict[str, Any]] | None = None
     config_rule: ConfigRule | None = None
     guard_rule: GuardRule | None = None

@@ -21,6 +21,7 @@ class ControlInstance:
     control: Control
     parameters: tuple[tuple[str, Any], ...]
     targets: tuple[Target, ...]
+    loc: Loc = ("guardrails",)   # the blueprint entry that set these parameters
 
     @property
     def values(self) -> dict[str, Any]:
@@ -59,9 +60,13 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
         nodes = decisions.setdefault(control.id, {})
         current = nodes.get(node)
         if current and current[0] == priority and current[1] != decision:
+            mine, theirs = dict(decision[1]) if len(decision) > 1 else {}, dict(current[1][1]) \
+                if len(current[1]) > 1 else {}
+            differing = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
             issues.append(Issue("guardrail-parameter-conflict",
-                                f"{control.id} is enabled twice on {node.label()} with different "
-                                f"parameters", hint="merge the two entries into one", loc=loc))
+                                f"{control.id} is enabled on {node.label()} again with different "
+                                f"parameters ({', '.join(differing)}) than another entry", related=current[2],
+                                hint="merge the two entries into one", loc=loc))
         if current is None or priority > current[0]:
             nodes[node] = (priority, decision, loc)
 
@@ -72,7 +77,7 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
     for i, entry in enumerate(bp.guardrails.enable):
         loc = ("guardrails", "enable", i)
         if entry.level:
-            chosen = [c for c in catalog.values() if c.level == entry.level
+            chosen = [c for c in catalog.values() if c.level == entry.level and c.by_level
                       and not any(p.required for p in c.parameters)]
             priority, given = 1, {}
         else:
@@ -114,5 +119,6 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
         for decision in enabled:
             targets = tree.cover(state_of, decision)
             if targets:
-                instances.append(ControlInstance(control, decision[1], tuple(targets)))
+                where = next(loc for _, d, loc in nodes.values() if d == decision)
+                instances.append(ControlInstance(control, decision[1], tuple(targets), where))
     return instances, issues

@@ -7,6 +7,7 @@ from typing import Any
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.catalog import load_catalog
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
 from landing_zone.plan.targets import Target, Tree
@@ -57,14 +58,19 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
             for target in policy.targets:
                 custom_scps[target] += 1
     groups: dict[Target, list[StatementGroup]] = defaultdict(list)
+    issues = _attachment_limits(policies)
     for instance in instances:
         if instance.control.behavior != "preventive":
             continue
         statements = tuple(render(instance.control.scp, {**context, **instance.values}))
+        # Every SCP we emit is linted like a user's: a parameter can still produce a bad statement.
+        for problem in lint_document({"Version": "2012-10-17", "Statement": list(statements)}, kind="scp"):
+            issues.append(Issue(f"guardrail-{problem.code}", f"{instance.control.id} renders an invalid "
+                                f"SCP statement: {problem.pointer}: {problem.message}",
+                                hint=problem.hint or "check the control's parameters", loc=instance.loc))
         for target in instance.targets:
             groups[target].append(StatementGroup(instance.control.id, statements))
 
-    issues = _attachment_limits(policies)
     for target in sorted(groups):
         available = ATTACHMENT_LIMITS["SERVICE_CONTROL_POLICY"] - 1 - custom_scps[target]
         if available < 0:
@@ -72,19 +78,20 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
         try:
             documents = pack(groups[target], available=available)
         except PackingError as exc:
+            mandatory = sorted(g.control for g in groups[target] if catalog_level(g.control) == "mandatory")
+            if target.kind == "root":
+                hint = (f"Root always holds FullAWSAccess and the mandatory guardrails ({len(mandatory)} "
+                        f"controls); attach custom SCPs to OUs instead of Root, or merge them")
+            else:
+                hint = (f"{target.label()} already has FullAWSAccess and {custom_scps[target]} custom SCP(s); "
+                        "enable fewer controls there, move some to a parent OU, or merge custom SCPs")
             issues.append(Issue(
-                "scp-budget-exceeded", f"{target.label()} cannot fit its guardrails: it {exc}",
-                hint=f"{target.label()} already has FullAWSAccess and {custom_scps[target]} custom SCP(s); "
-                     "enable fewer controls there, move some to a parent OU, or merge custom SCPs",
-                loc=("guardrails",)))
+                "scp-budget-exceeded", f"{target.label()} cannot fit its guardrails: it {exc}"
+                + (f" (of which {len(mandatory)} mandatory)" if mandatory else ""), hint=hint,
+                # Point at what the user can change: the custom SCPs when only mandatory controls are there.
+                loc=("policies",) if custom_scps[target] and len(mandatory) == len(groups[target])
+                else ("guardrails",)))
             continue
-        for packed in documents:
-            # Every SCP we emit is linted like a user's: a parameter can still produce a bad document.
-            for problem in lint_document(packed.document, kind="scp"):
-                issues.append(Issue(f"guardrail-{problem.code}", f"the guardrail SCP for {target.label()} "
-                                    f"({', '.join(packed.controls)}) is invalid: {problem.pointer}: "
-                                    f"{problem.message}", hint=problem.hint or "check the control's parameters",
-                                    loc=("guardrails",)))
         for n, packed in enumerate(documents, start=1):
             name = f"{bp.name}-guardrails-{target_slug(target)}-{n}"
             policies.append(PolicyPlan(
@@ -112,3 +119,7 @@ def _attachment_limits(policies: list[PolicyPlan]) -> list[Issue]:
                 f"({', '.join(sorted(names))}{' and the AWS managed full-access policy' if policy_type in MANAGED_ATTACHED else ''}); "
                 f"allowed: {limit}", hint="merge policies or attach some to a parent OU", loc=("policies",)))
     return issues
+
+
+def catalog_level(control_id: str) -> str:
+    return load_catalog()[control_id].level

@@ -47,7 +47,8 @@ def parameters_match_declarations(bp: Blueprint) -> Iterator[Issue]:
         loc = ("guardrails", "enable", i)
         if entry.level is not None:
             if entry.parameters:
-                yield Issue("guardrail-level-parameters", "parameters can only be given with `control:`",
+                yield Issue("guardrail-level-parameters", f"parameters ({', '.join(sorted(entry.parameters))}) "
+                            f"given with `level: {entry.level}`; they can only be given with `control:`",
                             hint="enable the control by id with its parameters in a separate entry",
                             loc=loc + ("parameters",))
             continue
@@ -75,7 +76,8 @@ def _parameters(control: Control, given: dict[str, Any], loc: tuple) -> Iterator
 def _value(control: Control, parameter: Parameter, value: Any, loc: tuple) -> Iterator[Issue]:
     types = _TYPES[parameter.type]
     if not isinstance(value, types) or (parameter.type == "integer" and isinstance(value, bool)):
-        yield Issue("guardrail-parameter-type", f"{parameter.name} of {control.id} must be a "
+        article = "an" if parameter.type[0] in "aeiou" else "a"
+        yield Issue("guardrail-parameter-type", f"{parameter.name} of {control.id} must be {article} "
                     f"{parameter.type}, received {quote(value)}", hint=parameter.description, loc=loc)
         return
     if parameter.allowed is not None:

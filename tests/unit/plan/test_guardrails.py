@@ -74,11 +74,19 @@ def test_region_deny_defaults_to_governed_regions_and_keeps_deployers_exempt(tmp
     assert "arn:aws:iam::*:role/acme-*" in region.values["exempt_principals"]
 
 
-def test_control_entry_overrides_level_parameters(tmp_path):
-    instances, _ = resolve(tmp_path, {"enable": [
-        {"level": "elective", "units": ["Root"]},
-        {"control": "LZ-REGION-001", "units": ["Root"], "parameters": {"allowed_regions": ["us-east-1"]}}]})
-    assert instances["LZ-REGION-001"].values["allowed_regions"] == ["us-east-1"]
+def test_a_control_entry_on_an_ou_overrides_the_region_deny_section_there(tmp_path):
+    data = minimal()
+    data["guardrails"] = {"region_deny": {"units": ["Root"]}, "enable": [
+        {"control": "LZ-REGION-001", "units": ["Workloads"], "parameters": {"allowed_regions": ["us-east-1"]}}]}
+    bp = load_blueprint(write(tmp_path, data)).model
+    instances, _ = resolve_guardrails(bp, landing_zone_context(bp))
+    regions = {i.targets: i.values["allowed_regions"] for i in instances if i.control.id == "LZ-REGION-001"}
+    assert regions == {(ou("Security"),): ["eu-west-1", "us-east-1"], (ou("Workloads"),): ["us-east-1"]}
+
+
+def test_a_level_never_switches_on_organization_specific_controls(tmp_path):
+    instances, _ = resolve(tmp_path, {"enable": [{"level": "elective", "units": ["Root"]}]})
+    assert not {"LZ-REGION-001", "LZ-TAG-001", "LZ-TAG-002", "LZ-TAG-003"} & set(instances)
 
 
 @pytest.mark.parametrize("guardrails, code, path", [
@@ -105,9 +113,23 @@ def test_guardrail_mistakes(tmp_path, guardrails, code, path):
 
 
 def test_level_enable_below_keeps_the_ancestors_parameters(tmp_path):
-    instances, _ = resolve(tmp_path, {
-        "region_deny": {"exempt_principals": ["arn:aws:iam::*:role/BreakGlass"], "units": ["Root"]},
-        "enable": [{"level": "elective", "units": ["Workloads/Prod"]}]})
-    region = instances["LZ-REGION-001"]
-    assert region.targets == (Target("root", "Root"),)
-    assert "arn:aws:iam::*:role/BreakGlass" in region.values["exempt_principals"]
+    retention = "AWS-GR_AUDIT_BUCKET_RETENTION_POLICY"
+    instances, _ = resolve(tmp_path, {"enable": [
+        {"control": retention, "units": ["Root"], "parameters": {"bucket_arns": ["arn:aws:s3:::archive"]}},
+        {"level": "elective", "units": ["Workloads/Prod"]}]})
+    assert instances[retention].targets == (Target("root", "Root"),)
+    assert instances[retention].values["bucket_arns"] == ["arn:aws:s3:::archive"]
+
+
+def test_a_required_parameter_must_be_given():
+    # No shipped control has one today; the check guards future catalog entries.
+    from landing_zone.blueprint.checks.guardrails import _parameters
+    from landing_zone.catalog.model import Control
+
+    control = Control.model_validate({
+        "id": "LZ-TEST-001", "title": "t", "level": "elective", "behavior": "detective", "rationale": "r",
+        "parameters": [{"name": "tag_key", "type": "string", "description": "The tag key."}],
+        "config_rule": {"identifier": "REQUIRED_TAGS"}})
+    issues = list(_parameters(control, {}, ("guardrails", "enable", 0)))
+    assert [(i.code, i.loc) for i in issues] == [("guardrail-parameter-missing", ("guardrails", "enable", 0))]
+    assert list(_parameters(control, {"tag_key": "CostCenter"}, ())) == []
