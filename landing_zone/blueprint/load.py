@@ -33,6 +33,7 @@ class LoadedBlueprint:
     source: SourceMap
     warnings: list[Issue] = field(default_factory=list)
     documents: dict[str, dict] = field(default_factory=dict)   # policies[].name → document
+    variables: Mapping[str, Any] = field(default_factory=dict)  # Jinja2 variables, for files read later
 
     def locate(self, issues: list[Issue]) -> list[Issue]:
         """Give issues found after loading (plan, quotas) a blueprint path and file:line."""
@@ -75,7 +76,8 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
     located = _located(issues + document_issues, data, smap)
     if any(i.severity == "error" for i in located):
         raise BlueprintError(located)
-    return LoadedBlueprint(model, path, display, rendered.text, data, smap, located, documents)
+    return LoadedBlueprint(model, path, display, rendered.text, data, smap, located, documents,
+                           dict(variables or {}))
 
 
 def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:

@@ -26,12 +26,25 @@ def create_only_properties(resource_type: str, region: str = "us-east-1") -> fro
     return frozenset(p.split("/")[2] for p in schema.get("createOnlyProperties", []) if p.count("/") >= 2)
 
 
+# Properties the schemas do not mark create-only but that can never change on an existing resource:
+# CloudFormation fails the update (AWS::KMS::Key documents it for KeySpec, and KMS has no API to
+# change a key's multi-Region flag, usage or origin), so the only way through is a new resource.
+IMMUTABLE_IN_PRACTICE: dict[str, frozenset[str]] = {
+    "AWS::KMS::Key": frozenset({"MultiRegion", "KeySpec", "KeyUsage", "Origin"}),
+}
+
+
+def replacing_properties(resource_type: str, region: str = "us-east-1") -> frozenset[str]:
+    """Top-level properties whose change means a new resource: create-only or immutable in practice."""
+    return create_only_properties(resource_type, region) | IMMUTABLE_IN_PRACTICE.get(resource_type, frozenset())
+
+
 @dataclass(frozen=True)
 class Change:
     logical_id: str
     resource_type: str
     kind: str                       # "replace" or "delete"
-    properties: tuple[str, ...]     # create-only properties that changed (replace only)
+    properties: tuple[str, ...]     # replacing properties that changed (replace only)
 
 
 def destructive_changes(old: dict, new: dict, region: str = "us-east-1") -> list[Change]:
@@ -43,7 +56,7 @@ def destructive_changes(old: dict, new: dict, region: str = "us-east-1") -> list
         if after is None or after["Type"] != before["Type"]:
             changes.append(Change(logical_id, before["Type"], "delete", ()))
             continue
-        keys = create_only_properties(before["Type"], region)
+        keys = replacing_properties(before["Type"], region)
         changed = tuple(sorted(k for k in keys if before.get("Properties", {}).get(k)
                                != after.get("Properties", {}).get(k)))
         if changed:

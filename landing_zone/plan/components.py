@@ -40,7 +40,11 @@ def member_stack(plan: Plan, result: ComponentResult, *, account: str, component
 
 def _planners() -> list[Planner]:
     # Component modules import this one, so the registry is assembled lazily, in a fixed order.
-    return []
+    from landing_zone.plan.identity import plan_identity
+    from landing_zone.plan.keys import plan_keys
+    from landing_zone.plan.logging import plan_logging
+    from landing_zone.plan.network import plan_network
+    return [plan_logging, plan_network, plan_keys, plan_identity]
 
 
 class _Registry:

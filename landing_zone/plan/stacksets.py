@@ -37,7 +37,8 @@ def regions_home_first(bp: Blueprint) -> tuple[str, ...]:
 
 
 def config_baseline(bp: Blueprint, log_archive_id: str) -> StackSetPlan:
-    """The AWS Config recorder every detective control needs (the logging issue will extend it)."""
+    """The account baseline: the AWS Config recorder every detective control needs, and what the
+    logging component adds (see _extend_baseline)."""
     role = f"{bp.name}-config-recorder"
     template = {
         "AWSTemplateFormatVersion": TEMPLATE_VERSION,
@@ -73,10 +74,85 @@ def config_baseline(bp: Blueprint, log_archive_id: str) -> StackSetPlan:
                 }},
         },
     }
+    _extend_baseline(bp, template, log_archive_id)
     name = f"{bp.name}-config-baseline"
     return StackSetPlan(name=name, description=template["Description"], template=template,
                         targets=(ROOT_TARGET,), regions=regions_home_first(bp),
                         logical_id=logical_id("StackSet", name))
+
+
+def _extend_baseline(bp: Blueprint, template: dict[str, Any], log_archive_id: str) -> None:
+    """What the logging component adds to every account: delivery rights for the recorder, the
+    security event forwarding rules with their role, and OrganizationAccountAccessRole in invited accounts."""
+    from landing_zone.blueprint.query import account_role
+    from landing_zone.plan.logging import (
+        config_recorder_role, event_forwarder_role, forwarded_events, forwarding_rule_id, security_bus_arn,
+    )
+
+    resources = template["Resources"]
+    bucket = log_bucket_name(bp, log_archive_id)
+    # Delivery into another account's bucket goes through the recorder's role (and the bucket and
+    # key policies in the log archive, which admit this role name within the organization).
+    resources["ConfigRecorderRole"]["Properties"]["Policies"] = [{
+        "PolicyName": "deliver-to-log-archive", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": f"arn:aws:s3:::{bucket}"},
+            {"Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/*/Config/*",
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+            {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+             "Resource": f"arn:aws:kms:{bp.home_region}:{log_archive_id}:key/*"}]}}]
+    assert config_recorder_role(bp.name) == resources["ConfigRecorderRole"]["Properties"]["RoleName"]
+    audit_id = next((a.id for a in bp.organization.accounts if account_role(bp, a) == "audit"), None)
+    events = forwarded_events(bp)
+    if events and audit_id:
+        bus = security_bus_arn(bp, audit_id)
+        role = event_forwarder_role(bp.name)
+        resources["EventForwarderRole"] = {
+            "Type": "AWS::IAM::Role", "Condition": "IsHomeRegion",
+            "Properties": {
+                "RoleName": role,
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"}, "Action": "sts:AssumeRole",
+                    "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}}]},
+                "Policies": [{"PolicyName": "forward-security-events", "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{"Effect": "Allow", "Action": "events:PutEvents", "Resource": bus}]}}],
+            }}
+        for event in events:
+            resources[forwarding_rule_id(event.name)] = {
+                "Type": "AWS::Events::Rule",
+                "Properties": {
+                    "Name": f"{bp.name}-forward-{event.name.lower()}"[:64],
+                    "Description": f"Forwards {event.name} to the central security event bus",
+                    "State": "ENABLED", "EventPattern": event.pattern(),
+                    "Targets": [{"Id": "CentralSecurityBus", "Arn": bus, "RoleArn": {
+                        "Fn::Sub": f"arn:${{AWS::Partition}}:iam::${{AWS::AccountId}}:role/{role}"}}],
+                }}
+        template["Description"] += "; security event forwarding"
+    ids = sorted({a.id for a in bp.organization.accounts if a.name in set(bp.logging.invited_accounts) and a.id})
+    if ids:
+        template["Conditions"]["IsInvitedAccount"] = _any_account(ids)
+        template["Conditions"]["CreatesAccessRole"] = {"Fn::And": [
+            {"Condition": "IsHomeRegion"}, {"Condition": "IsInvitedAccount"}]}
+        resources["OrganizationAccountAccessRole"] = {
+            "Type": "AWS::IAM::Role", "Condition": "CreatesAccessRole",
+            "Properties": {
+                "RoleName": "OrganizationAccountAccessRole",
+                "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                    "Effect": "Allow", "Action": "sts:AssumeRole",
+                    "Principal": {"AWS": f"arn:aws:iam::{bp.organization.management_account_id}:root"}}]},
+                "ManagedPolicyArns": [{"Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/AdministratorAccess"}],
+            }}
+        template["Description"] += "; access role for invited accounts"
+
+
+def _any_account(ids: list[str]) -> dict[str, Any]:
+    """A condition true in any of these accounts (Fn::Or takes 2-10 conditions, so nest in tens)."""
+    terms: list[dict[str, Any]] = [{"Fn::Equals": [{"Ref": "AWS::AccountId"}, i]} for i in ids]
+    while len(terms) > 1:
+        terms = [{"Fn::Or": terms[i:i + 10]} if len(terms[i:i + 10]) > 1 else terms[i]
+                 for i in range(0, len(terms), 10)]
+    return terms[0]
 
 
 def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict[str, Any],

@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from landing_zone.blueprint.checks import accounts, guardrails, references, regions, units
+from landing_zone.blueprint.checks import accounts, guardrails, policies, references, regions, units
+from landing_zone.blueprint.checks import identity as identity_checks
+from landing_zone.blueprint.checks import logging as logging_checks
+from landing_zone.blueprint.checks import network
+from landing_zone.blueprint.checks import keys as key_checks
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 
@@ -30,6 +34,36 @@ CHECKS: tuple[Check, ...] = (
     guardrails.mandatory_controls_stay_enabled,
     guardrails.parameters_match_declarations,
     guardrails.region_deny_keeps_home_region,
+    policies.policy_names_are_unique,
+    logging_checks.log_bucket_expiry_follows_glacier_transition,
+    logging_checks.trail_name_is_valid,
+    logging_checks.log_retention_is_accepted,
+    logging_checks.notification_emails_are_valid_and_unique,
+    logging_checks.notification_events_are_known,
+    logging_checks.invited_accounts_exist,
+    network.cidrs_are_valid,
+    network.names_are_unique,
+    network.subnets_fit_their_vpc,
+    network.az_ids_belong_to_the_region,
+    network.gateways_are_consistent,
+    network.resolver_rules_have_endpoints,
+    network.prefix_lists_are_valid,
+    network.vpcs_shared_with_the_same_targets_do_not_overlap,
+    network.shares_skip_the_management_account,
+    network.network_regions_are_governed,
+    identity_checks.directory_names_are_valid,
+    identity_checks.directory_trusts_are_valid,
+    identity_checks.directory_features_match_type,
+    identity_checks.directory_subnets_are_in_two_azs,
+    identity_checks.permission_sets_are_valid,
+    identity_checks.assignments_are_valid,
+    identity_checks.access_control_attributes_are_valid,
+    identity_checks.federation_providers_are_valid,
+    identity_checks.federated_roles_are_valid,
+    key_checks.aliases_are_valid,
+    key_checks.aliases_are_unique,
+    key_checks.replica_regions_are_valid,
+    key_checks.key_material_fits_the_origin,
 )
 
 

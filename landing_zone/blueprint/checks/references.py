@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from landing_zone.blueprint.checks.network import names_management_account
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
@@ -20,7 +21,9 @@ def targets_exist(bp: Blueprint) -> Iterator[Issue]:
                 yield Issue("target-unit-unknown", f"OU {unit!r} does not exist",
                             hint=suggest(unit, units), loc=loc + ("units", i))
         for i, name in enumerate(targets.accounts):
-            if name not in accounts:
+            # A share naming the management account gets its own issue (network checks).
+            shares_with_management = loc[-1:] == ("share_with",) and names_management_account(bp, name)
+            if name not in accounts and not shares_with_management:
                 yield Issue("target-account-unknown", f"account {name!r} does not exist",
                             hint=suggest(name, accounts), loc=loc + ("accounts", i))
 

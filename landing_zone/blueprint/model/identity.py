@@ -91,13 +91,16 @@ class PermissionSet(Model):
     description: str = Field(default="", description="Description. Default: empty.")
     session_duration: str = Field(default="PT1H", description="ISO 8601 duration PT1H-PT12H. "
                                   "Default: PT1H.")
-    managed_policies: list[str] = Field(default_factory=list, description="AWS managed policy names. "
+    managed_policies: list[str] = Field(default_factory=list, description="AWS managed policy names "
+                                        "(with their path, e.g. job-function/ViewOnlyAccess) or ARNs. "
                                         "Default: none.")
     customer_managed_policies: list[str] = Field(default_factory=list, description="Customer managed "
                                                  "policy names (with optional path). Default: none.")
     inline_policy: InlinePolicy | None = Field(default=None, description="Inline policy. Default: none.")
-    permissions_boundary: str | None = Field(default=None, description="Managed policy name or ARN used "
-                                             "as permissions boundary. Default: none.")
+    permissions_boundary: str | None = Field(default=None, description="Permissions boundary: an AWS "
+                                             "managed policy ARN (arn:aws:iam::aws:policy/...), or a "
+                                             "customer managed policy name with optional path, which "
+                                             "must exist in every assigned account. Default: none.")
     relay_state: str | None = Field(default=None, description="Console URL to land on. Default: none.")
 
 
@@ -141,10 +144,14 @@ class IdentityCenter(Model):
 class FederatedRole(Model):
     """An IAM role assumed through a SAML or OIDC provider."""
 
-    name: str = Field(description="Role name. Required.")
-    managed_policies: list[str] = Field(default_factory=list, description="AWS managed policy names. "
+    name: str = Field(description="Role name, used as given (identity providers name it); not "
+                      "AWSReservedSSO_... or AWSServiceRoleFor..., and a warning when it starts with the "
+                      "landing zone's own '<name>-' prefix. Required.")
+    managed_policies: list[str] = Field(default_factory=list, description="AWS managed policy names "
+                                        "(with their path, e.g. job-function/ViewOnlyAccess) or ARNs. "
                                         "Default: none.")
-    inline_policy: InlinePolicy | None = Field(default=None, description="Inline policy. Default: none.")
+    inline_policy: InlinePolicy | None = Field(default=None, description="Inline policy; policy variables "
+                                               "such as ${aws:PrincipalTag/team} are allowed. Default: none.")
     conditions: dict[str, dict[str, str | list[str]]] = Field(
         default_factory=dict, description="Trust policy conditions, e.g. {StringEquals: {'<url>:sub': ...}}. "
         "OIDC roles must constrain aud and sub. Default: none beyond SAML:aud.")

@@ -25,10 +25,12 @@ class Key(Model):
                             "across accounts. Default: none.")
     origin: Literal["AWS_KMS", "EXTERNAL"] = Field(default="AWS_KMS", description="Key material origin. "
                                                    "Default: AWS_KMS.")
-    custom_key_store_id: str | None = Field(default=None, description="CloudHSM key store id. "
-                                            "Default: none.")
-    rotation: bool = Field(default=True, description="Automatic rotation. Default: on (not available "
-                           "with EXTERNAL).")
+    custom_key_store_id: str | None = Field(default=None, description="CloudHSM key store id (single-"
+                                            "Region keys only; not created by CloudFormation, so reported as "
+                                            "pending). Default: none.")
+    rotation: bool = Field(default=True, description="Automatic rotation. Default: on for AWS_KMS keys; "
+                           "off for EXTERNAL and custom key store keys, which cannot rotate (asking is an "
+                           "error).")
     rotation_period_days: int | None = Field(default=None, ge=90, le=2560, description="Rotation period "
                                              "90-2560 days. Default: unset, which KMS treats as 365.")
     pending_window_days: int = Field(default=30, ge=7, le=30, description="Deletion waiting period 7-30. "

@@ -65,3 +65,8 @@ class Logging(Model):
                        "organization-trail, 365-day log group, no data events, no Insights.")
     notifications: Notifications = Field(default_factory=Notifications, description="Security "
                                          "notifications. Default: CIS alarms on, no emails, no events.")
+    invited_accounts: list[str] = Field(default_factory=list, description="Names of accounts that "
+                                        "joined the organization by invitation: the account baseline "
+                                        "creates OrganizationAccountAccessRole (trusting the management "
+                                        "account) in them, which Organizations only creates in accounts "
+                                        "it creates itself. Each needs an id. Default: none.")

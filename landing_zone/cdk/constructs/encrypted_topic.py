@@ -1,0 +1,38 @@
+"""EncryptedTopic: an SNS topic encrypted with its own rotating customer managed key, a TLS-only
+topic policy, one AWS service allowed to publish (from the named sources), and email subscriptions."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from landing_zone.plan.names import logical_id
+
+
+class EncryptedTopic(Construct):
+    def __init__(self, scope: Construct, id_: str, *, topic_name: str, key_alias: str, emails: tuple[str, ...],
+                 publisher: str, source_arn: str) -> None:
+        super().__init__(scope, id_)
+        service = iam.ServicePrincipal(publisher)
+        self.key = kms.Key(self, "Key", description=f"Encrypts the SNS topic {topic_name}",
+                           enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+        self.key.add_alias(key_alias).apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        # The publishing service encrypts messages with the topic's key.
+        self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="PublisherUsesKey", principals=[service], actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"]))
+        self.topic = sns.Topic(self, "Topic", topic_name=topic_name, master_key=self.key)
+        self.topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="DenyInsecureTransport", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
+            actions=["sns:Publish"], resources=[self.topic.topic_arn],
+            conditions={"Bool": {"aws:SecureTransport": "false"}}))
+        self.topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="ServicePublishes", principals=[service], actions=["sns:Publish"],
+            resources=[self.topic.topic_arn],
+            conditions={"ArnLike": {"aws:SourceArn": source_arn},
+                        "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}))
+        for email in emails:
+            sns.CfnSubscription(self, logical_id("Email", email.lower()), topic_arn=self.topic.topic_arn,
+                                protocol="email", endpoint=email)

@@ -1,0 +1,25 @@
+"""LogReaderRole: read-only access to the log archive for the audit account."""
+from __future__ import annotations
+
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+
+class LogReaderRole(Construct):
+    def __init__(self, scope: Construct, id_: str, *, role_name: str, reader_account_id: str,
+                 buckets: tuple[s3.IBucket, ...], key: kms.IKey) -> None:
+        super().__init__(scope, id_)
+        self.role = iam.Role(
+            self, "Role", role_name=role_name, assumed_by=iam.AccountPrincipal(reader_account_id),
+            description="Read-only access to the log archive for the audit account",
+            inline_policies={"read-log-archive": iam.PolicyDocument(statements=[
+                iam.PolicyStatement(
+                    sid="ListAndRead",
+                    actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketVersions",
+                             "s3:GetObject", "s3:GetObjectVersion"],
+                    resources=[r for b in buckets for r in (b.bucket_arn, b.arn_for_objects("*"))]),
+                iam.PolicyStatement(sid="DecryptLogs", actions=["kms:Decrypt", "kms:DescribeKey"],
+                                    resources=[key.key_arn]),
+            ])})

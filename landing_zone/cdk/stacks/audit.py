@@ -1,0 +1,30 @@
+"""AuditStack (audit account, home region): central security event bus → SNS, Config aggregator."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from landing_zone.cdk.constructs.config_aggregator import OrganizationConfigAggregator
+from landing_zone.cdk.constructs.encrypted_topic import EncryptedTopic
+from landing_zone.cdk.constructs.security_event_bus import SecurityEventBus
+from landing_zone.plan import Plan, StackPlan
+from landing_zone.plan.logging import AuditPlan
+
+
+class AuditStack(cdk.Stack):
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, **kwargs)
+        payload: AuditPlan = stack.payload
+        for key, value in plan.tags:
+            cdk.Tags.of(self).add(key, value)
+        topic = EncryptedTopic(
+            self, "SecurityEvents", topic_name=payload.topic_name, key_alias=payload.key_alias,
+            emails=payload.emails, publisher="events.amazonaws.com",
+            source_arn=SecurityEventBus.rule_arn(payload.bus_name, payload.rule_name))
+        SecurityEventBus(self, "Bus", bus_name=payload.bus_name, rule_name=payload.rule_name,
+                         organization_id=payload.organization_id, detail_types=payload.detail_types,
+                         topic_arn=topic.topic.topic_arn)
+        OrganizationConfigAggregator(self, "Aggregator", aggregator_name=payload.aggregator_name,
+                                     role_name=payload.aggregator_role_name)

@@ -1,0 +1,36 @@
+"""IAM Identity Center stacks (management account, home region): permission sets and ABAC attributes;
+account assignments, one stack per shard of accounts."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from landing_zone.cdk.constructs.access_control_attributes import AccessControlAttributes
+from landing_zone.cdk.constructs.account_assignment import AccountAssignment
+from landing_zone.cdk.constructs.permission_set import PermissionSet
+from landing_zone.plan import Plan, StackPlan
+from landing_zone.plan.identity import AssignmentsPlan, IdentityCenterPlan
+
+
+class IdentityCenterStack(cdk.Stack):
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, **kwargs)
+        center: IdentityCenterPlan = stack.payload
+        for ps in center.permission_sets:
+            PermissionSet(self, ps.logical_id, instance_arn=center.instance_arn, permission_set=ps)
+        if center.attributes:
+            AccessControlAttributes(self, center.attributes_logical_id, instance_arn=center.instance_arn,
+                                    logical_id=center.attributes_logical_id, attributes=center.attributes)
+
+
+class IdentityCenterAssignmentsStack(cdk.Stack):
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, **kwargs)
+        shard: AssignmentsPlan = stack.payload
+        for assignment in shard.assignments:
+            AccountAssignment(self, assignment.logical_id, instance_arn=shard.instance_arn,
+                              assignment=assignment)

@@ -1,0 +1,32 @@
+"""KeysStack (a key owner's account, one region): primary keys and replicas of primaries elsewhere."""
+from __future__ import annotations
+
+from typing import Mapping
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from landing_zone.cdk.constructs.primary_key import PrimaryKey
+from landing_zone.cdk.constructs.replica_key import ReplicaKey
+from landing_zone.plan import Plan, StackPlan
+from landing_zone.plan.keys import KeysStackPayload
+
+
+class KeysStack(cdk.Stack):
+    # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`.
+    takes_dependencies = True
+
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
+                 dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, cross_region_references=True, **kwargs)
+        payload: KeysStackPayload = stack.payload
+        self.keys: dict[str, PrimaryKey] = {}
+        for key in payload.primaries:
+            self.keys[key.logical_id] = PrimaryKey(self, key.logical_id, key=key)
+        for replica in payload.replicas:
+            primary_stack = dependencies[replica.primary_stack]
+            assert isinstance(primary_stack, KeysStack), replica.primary_stack
+            ReplicaKey(self, replica.logical_id, key=replica,
+                       primary_key_arn=primary_stack.keys[replica.primary_logical_id].key_arn)

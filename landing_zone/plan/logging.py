@@ -1,0 +1,280 @@
+"""Central logging component: log archive, organization trail with CIS alarms, audit account.
+
+Every cross-account value is a deterministic name (bucket, key alias ARN, trail ARN, bus ARN),
+never a lookup or an export (DESIGN.md §2).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from landing_zone.blueprint.cloudtrail import API_CALL, CONSOLE_SIGN_IN, KNOWN_EVENTS, KnownEvent
+from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.blueprint.model import Blueprint
+from landing_zone.plan.components import ComponentResult, member_stack
+from landing_zone.plan.model import Pending, Plan, StackPlan
+from landing_zone.plan.names import logical_id, pascal, stack_name
+from landing_zone.plan.stacksets import log_bucket_name
+
+LOG_ARCHIVE = "log-archive"
+TRAIL = "organization-trail"
+AUDIT = "audit"
+INCOMPLETE_UPLOAD_DAYS = 7
+METRIC_NAMESPACE_SUFFIX = "CISBenchmark"
+
+
+# ---------- names other accounts rely on ----------
+
+def access_log_bucket_name(name: str, account_id: str, region: str) -> str:
+    return f"{name}-access-logs-{account_id}-{region}"
+
+
+def logs_key_alias(name: str) -> str:
+    return f"alias/{name}/logs"
+
+
+def trail_arn(bp: Blueprint) -> str:
+    return (f"arn:aws:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
+            f"trail/{bp.logging.trail.name}")
+
+
+def security_bus_name(name: str) -> str:
+    return f"{name}-security-events"
+
+
+def security_bus_arn(bp: Blueprint, audit_id: str) -> str:
+    return f"arn:aws:events:{bp.home_region}:{audit_id}:event-bus/{security_bus_name(bp.name)}"
+
+
+def event_forwarder_role(name: str) -> str:
+    return f"{name}-event-forwarder"
+
+
+def config_recorder_role(name: str) -> str:
+    return f"{name}-config-recorder"
+
+
+# ---------- payloads ----------
+
+@dataclass(frozen=True)
+class LogArchivePlan:
+    bucket_name: str
+    access_log_bucket_name: str
+    key_alias: str
+    organization_id: str
+    management_account_id: str
+    trail_arn: str
+    retention_days: int
+    glacier_after_days: int
+    incomplete_upload_days: int
+    object_lock_mode: str | None            # GOVERNANCE | COMPLIANCE | None (no Object Lock)
+    object_lock_days: int | None
+    config_role_name: str                   # the baseline's recorder role in every member account
+    reader_role_name: str
+    reader_account_id: str | None           # the audit account; None while it has no id
+
+
+@dataclass(frozen=True)
+class CisAlarm:
+    item: str                               # CIS AWS Foundations v3 item, e.g. "4.1"
+    title: str
+    metric_name: str
+    alarm_name: str
+    pattern: str                            # CloudWatch Logs filter pattern
+    logical_id: str
+
+
+@dataclass(frozen=True)
+class OrganizationTrailPlan:
+    trail_name: str
+    trail_arn: str
+    bucket_name: str
+    logs_key_arn: str                       # the log archive's key, by alias ARN
+    log_group_name: str
+    retention_days: int
+    logs_role_name: str
+    s3_data_events: bool
+    lambda_data_events: bool
+    insights: bool
+    key_alias: str                          # this account's key for the trail's log group
+    topic_name: str
+    topic_key_alias: str                    # the alarm topic's own key
+    emails: tuple[str, ...]
+    metric_namespace: str
+    alarms: tuple[CisAlarm, ...]
+
+
+@dataclass(frozen=True)
+class AuditPlan:
+    organization_id: str
+    bus_name: str
+    rule_name: str
+    detail_types: tuple[str, ...]
+    topic_name: str
+    key_alias: str
+    emails: tuple[str, ...]
+    aggregator_name: str
+    aggregator_role_name: str
+
+
+# ---------- CIS AWS Foundations v3, section 4: metric filters and alarms ----------
+
+def _any(*names: str) -> str:
+    return " || ".join(f"($.eventName = {n})" for n in names)
+
+
+CIS_ITEMS: tuple[tuple[str, str, str, str], ...] = (
+    ("4.1", "unauthorized API calls", "UnauthorizedAPICalls",
+     '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && '
+     '($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }'),
+    ("4.2", "console sign-in without MFA", "ConsoleSignInWithoutMfa",
+     '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") && '
+     '($.userIdentity.type = "IAMUser") && ($.responseElements.ConsoleLogin = "Success") }'),
+    ("4.3", "root account usage", "RootAccountUsage",
+     '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && '
+     '$.eventType != "AwsServiceEvent" }'),
+    ("4.4", "IAM policy changes", "IamPolicyChanges",
+     "{ " + _any("DeleteGroupPolicy", "DeleteRolePolicy", "DeleteUserPolicy", "PutGroupPolicy",
+                 "PutRolePolicy", "PutUserPolicy", "CreatePolicy", "DeletePolicy", "CreatePolicyVersion",
+                 "DeletePolicyVersion", "AttachRolePolicy", "DetachRolePolicy", "AttachUserPolicy",
+                 "DetachUserPolicy", "AttachGroupPolicy", "DetachGroupPolicy") + " }"),
+    ("4.5", "CloudTrail configuration changes", "CloudTrailChanges",
+     "{ " + _any("CreateTrail", "UpdateTrail", "DeleteTrail", "StartLogging", "StopLogging") + " }"),
+    ("4.6", "console authentication failures", "ConsoleAuthenticationFailures",
+     '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }'),
+    ("4.7", "disabling or scheduled deletion of customer managed keys", "CmkDisableOrDeletion",
+     "{ ($.eventSource = kms.amazonaws.com) && (" + _any("DisableKey", "ScheduleKeyDeletion") + ") }"),
+    ("4.8", "S3 bucket policy changes", "S3BucketPolicyChanges",
+     "{ ($.eventSource = s3.amazonaws.com) && (" + _any(
+         "PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle", "PutBucketReplication",
+         "DeleteBucketPolicy", "DeleteBucketCors", "DeleteBucketLifecycle", "DeleteBucketReplication") + ") }"),
+    ("4.9", "AWS Config configuration changes", "ConfigChanges",
+     "{ ($.eventSource = config.amazonaws.com) && (" + _any(
+         "StopConfigurationRecorder", "DeleteDeliveryChannel", "PutDeliveryChannel",
+         "PutConfigurationRecorder") + ") }"),
+    ("4.10", "security group changes", "SecurityGroupChanges",
+     "{ " + _any("AuthorizeSecurityGroupIngress", "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupIngress",
+                 "RevokeSecurityGroupEgress", "CreateSecurityGroup", "DeleteSecurityGroup") + " }"),
+    ("4.11", "network ACL changes", "NaclChanges",
+     "{ " + _any("CreateNetworkAcl", "CreateNetworkAclEntry", "DeleteNetworkAcl", "DeleteNetworkAclEntry",
+                 "ReplaceNetworkAclEntry", "ReplaceNetworkAclAssociation") + " }"),
+    ("4.12", "network gateway changes", "NetworkGatewayChanges",
+     "{ " + _any("CreateCustomerGateway", "DeleteCustomerGateway", "AttachInternetGateway",
+                 "CreateInternetGateway", "DeleteInternetGateway", "DetachInternetGateway") + " }"),
+    ("4.13", "route table changes", "RouteTableChanges",
+     "{ ($.eventSource = ec2.amazonaws.com) && (" + _any(
+         "CreateRoute", "CreateRouteTable", "ReplaceRoute", "ReplaceRouteTableAssociation",
+         "DeleteRouteTable", "DeleteRoute", "DisassociateRouteTable") + ") }"),
+    ("4.14", "VPC changes", "VpcChanges",
+     "{ " + _any("CreateVpc", "DeleteVpc", "ModifyVpcAttribute", "AcceptVpcPeeringConnection",
+                 "CreateVpcPeeringConnection", "DeleteVpcPeeringConnection", "RejectVpcPeeringConnection",
+                 "AttachClassicLinkVpc", "DetachClassicLinkVpc", "DisableVpcClassicLink",
+                 "EnableVpcClassicLink") + " }"),
+    ("4.15", "AWS Organizations changes", "OrganizationsChanges",
+     "{ ($.eventSource = organizations.amazonaws.com) && (" + _any(
+         "AcceptHandshake", "AttachPolicy", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy",
+         "DeclineHandshake", "DeleteOrganization", "DeleteOrganizationalUnit", "DeletePolicy", "DetachPolicy",
+         "DisablePolicyType", "EnablePolicyType", "InviteAccountToOrganization", "LeaveOrganization",
+         "MoveAccount", "RemoveAccountFromOrganization", "UpdatePolicy", "UpdateOrganizationalUnit") + ") }"),
+)
+
+
+def cis_alarms(name: str) -> tuple[CisAlarm, ...]:
+    return tuple(
+        CisAlarm(item=item, title=title, metric_name=metric,
+                 alarm_name=f"{name}-cis-{item.replace('.', '-')}-{pascal(metric).lower()}"[:255],
+                 pattern=pattern, logical_id=pascal(metric))
+        for item, title, metric, pattern in CIS_ITEMS)
+
+
+# ---------- resource counts (the plan's budget must equal what the stack synthesizes) ----------
+
+def log_archive_resources(p: LogArchivePlan) -> int:
+    # key, alias, log bucket, its policy, access-log bucket, its policy, reader role (inline policy)
+    return 6 + (1 if p.reader_account_id else 0)
+
+
+def trail_resources(p: OrganizationTrailPlan) -> int:
+    # log group key + alias, log group, delivery role (inline policy), trail; topic key + alias,
+    # topic, topic policy, subscriptions; a metric filter and an alarm per CIS item
+    return 9 + len(p.emails) + 2 * len(p.alarms)
+
+
+def audit_resources(p: AuditPlan) -> int:
+    # key, alias, topic, topic policy, subscriptions, bus, bus policy, rule, aggregator role, aggregator
+    return 9 + len(p.emails)
+
+
+# ---------- the planner ----------
+
+def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
+    bp = loaded.model
+    result = ComponentResult()
+    log_archive = next((a for a in plan.accounts if a.role == LOG_ARCHIVE), None)
+    audit = next((a for a in plan.accounts if a.role == AUDIT), None)
+    if log_archive is None or audit is None:
+        return result      # reported by landing_zone_roles_are_assigned
+    logging = bp.logging
+    lock = logging.bucket.object_lock
+    archive_stack: StackPlan | None = None
+    if log_archive.id:
+        archive = LogArchivePlan(
+            bucket_name=log_bucket_name(bp, log_archive.id),
+            access_log_bucket_name=access_log_bucket_name(bp.name, log_archive.id, bp.home_region),
+            key_alias=logs_key_alias(bp.name), organization_id=plan.organization_id,
+            management_account_id=plan.management_account_id, trail_arn=trail_arn(bp),
+            retention_days=logging.bucket.retention_days, glacier_after_days=logging.bucket.glacier_after_days,
+            incomplete_upload_days=INCOMPLETE_UPLOAD_DAYS,
+            object_lock_mode=lock.mode if lock else None, object_lock_days=lock.days if lock else None,
+            config_role_name=config_recorder_role(bp.name), reader_role_name=f"{bp.name}-log-archive-reader",
+            reader_account_id=audit.id)
+        if not audit.id:
+            result.pending.append(Pending(f"role {archive.reader_role_name}",
+                                          f"account {audit.name} has no id yet, so the log archive's "
+                                          "read-only role cannot trust it; run `lz sync` after it is created"))
+    else:
+        archive = None
+    archive_stack = member_stack(
+        plan, result, account=log_archive.name, component=LOG_ARCHIVE, region=bp.home_region, per_region=False,
+        description=f"{bp.name} landing zone: log archive bucket, access-log bucket and logs key",
+        resources=log_archive_resources(archive) if archive else 0, payload=archive)
+    if archive_stack is None:
+        result.pending.append(Pending(f"stack {stack_name(bp.name, TRAIL)}",
+                                      f"the log bucket lives in account {log_archive.name}, which has no id "
+                                      "yet; the trail is synthesized once it is known"))
+    else:
+        trail = OrganizationTrailPlan(
+            trail_name=logging.trail.name, trail_arn=trail_arn(bp), bucket_name=archive.bucket_name,
+            logs_key_arn=f"arn:aws:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
+            log_group_name=f"/{bp.name}/cloudtrail", retention_days=logging.trail.cloudwatch_retention_days,
+            logs_role_name=f"{bp.name}-cloudtrail-logs", s3_data_events=logging.trail.data_events.s3,
+            lambda_data_events=logging.trail.data_events.lambda_, insights=logging.trail.insights,
+            key_alias=f"alias/{bp.name}/monitoring", topic_name=f"{bp.name}-security-alarms",
+            topic_key_alias=f"alias/{bp.name}/security-alarms",
+            emails=tuple(dict.fromkeys(logging.notifications.emails)),
+            metric_namespace=f"{pascal(bp.name)}/{METRIC_NAMESPACE_SUFFIX}",
+            alarms=cis_alarms(bp.name) if logging.notifications.cis_alarms else ())
+        result.stacks.append(StackPlan(
+            name=stack_name(bp.name, TRAIL), component=TRAIL, account_id=plan.management_account_id,
+            region=bp.home_region, description=f"{bp.name} landing zone: organization trail, CloudWatch Logs "
+            "group, CIS metric filters and alarms", resources=trail_resources(trail),
+            depends_on=(archive_stack.name,), payload=trail))
+    audit_plan = AuditPlan(
+        organization_id=plan.organization_id, bus_name=security_bus_name(bp.name),
+        rule_name=f"{bp.name}-security-events-to-sns",
+        detail_types=(API_CALL, CONSOLE_SIGN_IN),
+        topic_name=f"{bp.name}-security-events", key_alias=f"alias/{bp.name}/security-events",
+        emails=tuple(dict.fromkeys(logging.notifications.emails)),
+        aggregator_name=f"{bp.name}-organization", aggregator_role_name=f"{bp.name}-config-aggregator")
+    member_stack(plan, result, account=audit.name, component=AUDIT, region=bp.home_region, per_region=False,
+                 description=f"{bp.name} landing zone: central security event bus, notifications and the "
+                             "organization Config aggregator",
+                 resources=audit_resources(audit_plan), payload=audit_plan)
+    return result
+
+
+def forwarded_events(bp: Blueprint) -> list[KnownEvent]:
+    return [KNOWN_EVENTS[n] for n in dict.fromkeys(bp.logging.notifications.events) if n in KNOWN_EVENTS]
+
+
+def forwarding_rule_id(event: str) -> str:
+    return logical_id("Forward", event)

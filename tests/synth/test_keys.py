@@ -1,0 +1,81 @@
+"""Keys stacks of the enterprise blueprint: primaries, replicas in other regions, aliases, retention."""
+from __future__ import annotations
+
+from landing_zone.plan.keys import KeysStackPayload
+
+
+def keys_stacks(result):
+    return {s.name: s for s in result.plan.stacks if s.component == "keys"}
+
+
+def of_type(template: dict, kind: str) -> dict[str, dict]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def test_replica_stacks_exist_in_their_regions(synthesized):
+    result = synthesized("enterprise")
+    stacks = keys_stacks(result)
+    assert sorted(stacks) == ["globex-keys-identity-us-east-1", "globex-keys-log-archive-eu-west-1",
+                              "globex-keys-log-archive-us-east-1"]
+    templates = result.templates()
+    replica_template = templates["globex-keys-log-archive-eu-west-1"]
+    assert len(of_type(replica_template, "AWS::KMS::ReplicaKey")) == 1
+    assert stacks["globex-keys-log-archive-eu-west-1"].region == "eu-west-1"
+
+
+def test_replica_primary_key_arn_resolves_to_the_primary(synthesized):
+    result = synthesized("enterprise")
+    templates = result.templates()
+    primary_stack = result.plan.stack("globex-keys-log-archive-us-east-1")
+    primary_id = primary_stack.payload.primaries[0].logical_id
+    (replica,) = of_type(templates["globex-keys-log-archive-eu-west-1"], "AWS::KMS::ReplicaKey").values()
+    reader, parameter = replica["Properties"]["PrimaryKeyArn"]["Fn::GetAtt"]
+    assert reader.startswith("ExportsReader")
+    assert f"FnGetAtt{primary_id}Arn" in parameter
+    # The primary's stack writes exactly that export to the replica's region.
+    (writer,) = of_type(templates["globex-keys-log-archive-us-east-1"], "Custom::CrossRegionExportWriter").values()
+    exports = writer["Properties"]["WriterProps"]["exports"]
+    assert exports == {parameter: {"Fn::GetAtt": [primary_id, "Arn"]}}
+    assert writer["Properties"]["WriterProps"]["region"] == "eu-west-1"
+    # And CloudFormation deploys the primary first.
+    manifest_deps = result.plan.stack("globex-keys-log-archive-eu-west-1").depends_on
+    assert manifest_deps == ("globex-keys-log-archive-us-east-1",)
+
+
+def test_aliases_in_every_region(synthesized):
+    result = synthesized("enterprise")
+    templates = result.templates()
+    for name, stack in keys_stacks(result).items():
+        payload: KeysStackPayload = stack.payload
+        aliases = of_type(templates[name], "AWS::KMS::Alias")
+        wanted = {k.alias for k in (*payload.primaries, *payload.replicas)}
+        assert {a["Properties"]["AliasName"] for a in aliases.values()} == wanted
+    regions = {s.region for s in keys_stacks(result).values()
+               if any(k.alias == "alias/lz/logs" for k in (*s.payload.primaries, *s.payload.replicas))}
+    assert regions == {"us-east-1", "eu-west-1"}
+
+
+def test_keys_are_retained_and_primaries_multi_region_only_with_replicas(synthesized):
+    result = synthesized("enterprise")
+    templates = result.templates()
+    for name in keys_stacks(result):
+        for kind in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey"):
+            for logical_id, resource in of_type(templates[name], kind).items():
+                assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain"), \
+                    logical_id
+    logs = next(iter(of_type(templates["globex-keys-log-archive-us-east-1"], "AWS::KMS::Key").values()))
+    directory = next(iter(of_type(templates["globex-keys-identity-us-east-1"], "AWS::KMS::Key").values()))
+    assert logs["Properties"]["MultiRegion"] is True and directory["Properties"]["MultiRegion"] is False
+    assert logs["Properties"]["EnableKeyRotation"] is True
+
+
+def test_no_principal_but_the_owner_gets_kms_star_in_synthesized_policies(synthesized):
+    result = synthesized("enterprise")
+    templates = result.templates()
+    for name, stack in keys_stacks(result).items():
+        for kind in ("AWS::KMS::Key", "AWS::KMS::ReplicaKey"):
+            for resource in of_type(templates[name], kind).values():
+                for statement in resource["Properties"]["KeyPolicy"]["Statement"]:
+                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                    if "kms:*" in actions:
+                        assert statement["Principal"] == {"AWS": f"arn:aws:iam::{stack.account_id}:root"}

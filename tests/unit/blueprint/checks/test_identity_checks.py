@@ -1,0 +1,210 @@
+"""Identity checks, table-driven: one mutation of a valid blueprint with identity → the exact issues."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from landing_zone.blueprint.issues import BlueprintError
+from landing_zone.blueprint.load import load_blueprint
+from tests.helpers import minimal, write
+
+GROUP = "11111111-2222-3333-4444-555555555555"
+GITHUB = "token.actions.githubusercontent.com"
+
+
+def base() -> dict:
+    data = minimal()
+    data["organization"]["accounts"].append(
+        {"name": "identity", "email": "aws+identity@example.com", "unit": "Security", "role": "identity",
+         "id": "444444444444"})
+    data["network"] = {"vpcs": [
+        {"name": "identity", "account": "identity", "region": "us-east-1", "cidr": "10.1.0.0/16", "subnets": [
+            {"name": "ds-a", "cidr": "10.1.0.0/24", "az_id": "use1-az1"},
+            {"name": "ds-b", "cidr": "10.1.1.0/24", "az_id": "use1-az2"}]},
+        {"name": "identity-eu", "account": "identity", "region": "eu-west-1", "cidr": "10.2.0.0/16", "subnets": [
+            {"name": "ds-a", "cidr": "10.2.0.0/24", "az_id": "euw1-az1"},
+            {"name": "ds-b", "cidr": "10.2.1.0/24", "az_id": "euw1-az2"}]},
+    ]}
+    data["identity"] = {
+        "directory": {"account": "identity", "region": "us-east-1", "vpc": "identity", "subnets": ["ds-a", "ds-b"],
+                      "domain": "corp.example.com", "short_name": "CORP", "edition": "Enterprise",
+                      "trusts": [{"remote_domain": "onprem.example.com", "conditional_forwarder_ips": ["192.168.1.10"],
+                                  "password_secret": "lz/ad/onprem-trust"}],
+                      "replicate_to": ["eu-west-1"]},
+        "identity_center": {
+            "instance_arn": "arn:aws:sso:::instance/ssoins-1234567890abcdef", "identity_store_id": "d-1234567890",
+            "permission_sets": [{"name": "Admin", "managed_policies": ["AdministratorAccess"],
+                                 "session_duration": "PT4H"}],
+            "assignments": [{"permission_set": "Admin", "group_id": GROUP, "targets": {"units": ["Workloads"]}}],
+            "access_control_attributes": [{"key": "CostCenter", "source": ["${path:enterprise.costCenter}"]}]},
+        "oidc_providers": [{"name": "github", "url": f"https://{GITHUB}", "client_ids": ["sts.amazonaws.com"],
+                            "roles": [{"name": "deploy", "conditions": {
+                                "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                                "StringLike": {f"{GITHUB}:sub": "repo:acme/app:*"}}}]}],
+    }
+    return data
+
+
+def directory(d):
+    return d["identity"]["directory"]
+
+
+def center(d):
+    return d["identity"]["identity_center"]
+
+
+def ps(d):
+    return center(d)["permission_sets"][0]
+
+
+def role(d):
+    return d["identity"]["oidc_providers"][0]["roles"][0]
+
+
+def trust(d):
+    return directory(d)["trusts"][0]
+
+
+D = "identity.directory"
+PS = "identity.identity_center.permission_sets[Admin]"
+ROLE = "identity.oidc_providers[github].roles[deploy]"
+CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
+    ("valid", lambda d: None, set()),
+    ("domain-single-label", lambda d: directory(d).update(domain="corp"), {("directory-domain-invalid", f"{D}.domain")}),
+    ("domain-bad-label", lambda d: directory(d).update(domain="-corp.example.com"),
+     {("directory-domain-invalid", f"{D}.domain")}),
+    ("short-name-16", lambda d: directory(d).update(short_name="A" * 16), {("directory-short-name-invalid", f"{D}.short_name")}),
+    ("short-name-15", lambda d: directory(d).update(short_name="A" * 15), set()),
+    ("short-name-forbidden", lambda d: directory(d).update(short_name="CO*RP"),
+     {("directory-short-name-invalid", f"{D}.short_name")}),
+    ("default-short-name-too-long", lambda d: (directory(d).pop("short_name"),
+                                               directory(d).update(domain="corporationexample.example.com")),
+     {("directory-short-name-invalid", f"{D}.domain")}),
+    ("trust-no-forwarders", lambda d: trust(d).update(conditional_forwarder_ips=[]),
+     {("trust-forwarders-count", f"{D}.trusts[onprem.example.com]")}),
+    ("trust-five-forwarders", lambda d: trust(d).update(conditional_forwarder_ips=[f"10.0.0.{i}" for i in range(5)]),
+     {("trust-forwarders-count", f"{D}.trusts[onprem.example.com].conditional_forwarder_ips")}),
+    ("trust-forwarder-not-ipv4", lambda d: trust(d).update(conditional_forwarder_ips=["dns.onprem"]),
+     {("trust-forwarder-invalid", f"{D}.trusts[onprem.example.com].conditional_forwarder_ips[dns.onprem]")}),
+    ("trust-secret-blank", lambda d: trust(d).update(password_secret="my secret"),
+     {("trust-secret-invalid", f"{D}.trusts[onprem.example.com].password_secret")}),
+    ("trust-duplicate", lambda d: directory(d)["trusts"].append(dict(trust(d), remote_domain="ONPREM.example.com")),
+     {("trust-remote-domain-duplicate", f"{D}.trusts[ONPREM.example.com].remote_domain")}),
+    ("replication-standard", lambda d: directory(d).update(edition="Standard"),
+     {("directory-replication-needs-enterprise", f"{D}.replicate_to")}),
+    ("simple-with-everything", lambda d: directory(d).update(type="simple", share_with={"units": ["Workloads"]}),
+     {("directory-feature-unsupported", f"{D}.trusts"), ("directory-feature-unsupported", f"{D}.replicate_to"),
+      ("directory-feature-unsupported", f"{D}.share_with")}),
+    ("connector-without-settings", lambda d: (directory(d).update(type="connector", trusts=[], replicate_to=[])),
+     {("directory-connector-dns-missing", f"{D}.type"), ("directory-connector-secret-missing", f"{D}.type")}),
+    ("dns-ips-on-managed-ad", lambda d: directory(d).update(dns_ips=["10.0.0.2"]),
+     {("directory-feature-unsupported", f"{D}.dns_ips")}),
+    ("subnets-one-az", lambda d: d["network"]["vpcs"][0]["subnets"][1].update(az_id="use1-az1"),
+     {("directory-subnets-same-az", f"{D}.subnets")}),
+    ("subnet-unknown", lambda d: directory(d).update(subnets=["ds-a", "ds-c"]),
+     {("directory-subnet-unknown", f"{D}.subnets[ds-c]")}),
+    ("one-subnet", lambda d: directory(d).update(subnets=["ds-a"]), {("directory-subnets-count", f"{D}.subnets")}),
+    ("vpc-unknown", lambda d: directory(d).update(vpc="identiy"), {("directory-vpc-unknown", f"{D}.vpc")}),
+    ("vpc-in-other-region", lambda d: directory(d).update(vpc="identity-eu"),
+     {("directory-vpc-elsewhere", f"{D}.vpc")}),
+    ("replica-without-vpc", lambda d: directory(d).update(replicate_to=["eu-west-1", "us-east-1"]),
+     {("directory-replica-region-duplicate", f"{D}.replicate_to[us-east-1].region")}),
+    ("replica-subnets-one-az", lambda d: d["network"]["vpcs"][1]["subnets"][1].update(az_id="euw1-az1"),
+     {("directory-subnets-same-az", f"{D}.replicate_to[eu-west-1].region")}),
+    ("ps-name-33", lambda d: ps(d).update(name="A" * 33), {("permission-set-name-invalid",
+                                                          f"identity.identity_center.permission_sets[{'A' * 33}].name"),
+                                                         ("assignment-permission-set-unknown",
+                                                          "identity.identity_center.assignments[Admin].permission_set")}),
+    ("ps-name-space", lambda d: (ps(d).update(name="Admin Users"), center(d)["assignments"].clear()),
+     {("permission-set-name-invalid", "identity.identity_center.permission_sets[Admin Users].name")}),
+    ("session-13h", lambda d: ps(d).update(session_duration="PT13H"), {("session-duration-out-of-range", f"{PS}.session_duration")}),
+    ("session-30m", lambda d: ps(d).update(session_duration="PT30M"), {("session-duration-out-of-range", f"{PS}.session_duration")}),
+    ("session-12h", lambda d: ps(d).update(session_duration="PT12H"), set()),
+    ("session-90m", lambda d: ps(d).update(session_duration="PT1H30M"), set()),
+    ("session-words", lambda d: ps(d).update(session_duration="4 hours"), {("session-duration-invalid", f"{PS}.session_duration")}),
+    ("job-function-policy", lambda d: ps(d).update(managed_policies=["job-function/ViewOnlyAccess"]), set()),
+    ("policy-name-bad", lambda d: ps(d).update(managed_policies=["Admin Access"]),
+     {("policy-name-invalid", f"{PS}.managed_policies[Admin Access]")}),
+    ("policy-twice", lambda d: ps(d).update(managed_policies=["ReadOnlyAccess", "ReadOnlyAccess"]),
+     {("policy-name-duplicate", f"{PS}.managed_policies[ReadOnlyAccess]")}),
+    ("too-many-policies", lambda d: ps(d).update(managed_policies=[f"P{i}" for i in range(21)]),
+     {("permission-set-too-many-policies", PS)}),
+    ("boundary-customer-arn", lambda d: ps(d).update(permissions_boundary="arn:aws:iam::123456789012:policy/B"),
+     {("permissions-boundary-invalid", f"{PS}.permissions_boundary")}),
+    ("relay-state-http", lambda d: ps(d).update(relay_state="http://console.aws.amazon.com"),
+     {("permission-set-relay-state-invalid", f"{PS}.relay_state")}),
+    ("assignment-unknown-ps", lambda d: center(d)["assignments"][0].update(permission_set="Admins"),
+     {("assignment-permission-set-unknown", "identity.identity_center.assignments[Admins].permission_set")}),
+    ("assignment-unknown-ou", lambda d: center(d)["assignments"][0].update(targets={"units": ["Workload"]}),
+     {("target-unit-unknown", "identity.identity_center.assignments[Admin].targets.units[Workload]")}),
+    ("assignment-no-targets", lambda d: center(d)["assignments"][0].update(targets={}),
+     {("assignment-targets-empty", "identity.identity_center.assignments[Admin].targets")}),
+    ("assignment-group-name", lambda d: center(d)["assignments"][0].update(group_id="Admins"),
+     {("assignment-principal-invalid", "identity.identity_center.assignments[Admin].group_id")}),
+    ("instance-arn", lambda d: center(d).update(instance_arn="ssoins-1234"),
+     {("identity-center-instance-invalid", "identity.identity_center.instance_arn")}),
+    ("abac-two-sources", lambda d: center(d)["access_control_attributes"][0]["source"].append("${path:x}"),
+     {("abac-attribute-invalid", "identity.identity_center.access_control_attributes[0].source")}),
+    ("oidc-no-sub", lambda d: role(d)["conditions"].pop("StringLike"),
+     {("oidc-role-condition-missing", f"{ROLE}.conditions")}),
+    ("oidc-no-conditions", lambda d: role(d).pop("conditions"),
+     {("oidc-role-condition-missing", f"{ROLE}.name"), ("oidc-role-condition-missing", f"{ROLE}.name")}),
+    ("oidc-negated-sub", lambda d: role(d)["conditions"].update(StringLike={}, StringNotLike={f"{GITHUB}:sub": "x"}),
+     {("oidc-role-condition-missing", f"{ROLE}.conditions")}),
+    ("oidc-sub-star", lambda d: role(d)["conditions"]["StringLike"].update({f"{GITHUB}:sub": "*"}),
+     {("oidc-role-condition-missing", f"{ROLE}.conditions")}),
+    ("oidc-aud-unknown", lambda d: role(d)["conditions"]["StringEquals"].update({f"{GITHUB}:aud": "sts"}),
+     {("oidc-role-audience-unknown", f"{ROLE}.conditions")}),
+    ("oidc-http", lambda d: d["identity"]["oidc_providers"][0].update(url=f"http://{GITHUB}"),
+     {("oidc-url-invalid", "identity.oidc_providers[github].url")}),
+    ("oidc-thumbprint", lambda d: d["identity"]["oidc_providers"][0].update(thumbprints=["abc"]),
+     {("oidc-thumbprint-invalid", "identity.oidc_providers[github].thumbprints[abc]")}),
+    ("role-reserved-prefix", lambda d: role(d).update(name="AWSReservedSSO_deploy"),
+     {("federated-role-name-invalid", "identity.oidc_providers[github].roles[AWSReservedSSO_deploy].name")}),
+    ("role-duplicate", lambda d: d["identity"]["oidc_providers"][0]["roles"].append(dict(role(d))),
+     {("federated-role-duplicate", f"{ROLE}.name")}),
+    ("provider-duplicate-url", lambda d: d["identity"]["oidc_providers"].append(
+        dict(d["identity"]["oidc_providers"][0], name="github2", url=f"https://{GITHUB}/", roles=[])),
+     {("federation-provider-duplicate", "identity.oidc_providers[github2].url")}),
+]
+
+
+@pytest.mark.parametrize("name, mutate, expected", CASES, ids=[c[0] for c in CASES])
+def test_identity_check(tmp_path, name, mutate, expected):
+    data = base()
+    mutate(data)
+    path = write(tmp_path, data)
+    if not expected:
+        load_blueprint(path)
+        return
+    with pytest.raises(BlueprintError) as info:
+        load_blueprint(path)
+    found = sorted((i.code, i.path) for i in info.value.issues if i.severity == "error")
+    assert sorted(set(found)) == sorted(expected), "\n".join(i.format() for i in info.value.issues)
+    for issue in info.value.issues:
+        assert issue.hint and issue.line, issue.format()
+
+
+def test_landing_zone_prefix_on_a_federated_role_is_a_warning(tmp_path):
+    data = base()
+    role(data)["name"] = "acme-deploy"
+    loaded = load_blueprint(write(tmp_path, data))
+    assert [(w.code, w.severity) for w in loaded.warnings] == [("federated-role-name-reserved", "warning")]
+
+
+def test_many_managed_policies_warn_about_the_default_quota(tmp_path):
+    data = base()
+    ps(data)["managed_policies"] = [f"P{i}" for i in range(11)]
+    loaded = load_blueprint(write(tmp_path, data))
+    assert [w.code for w in loaded.warnings] == ["permission-set-many-policies"]
+
+
+def test_provider_without_account_and_no_identity_account(tmp_path):
+    data = base()
+    data["organization"]["accounts"][-1].pop("role")
+    data["identity"].pop("directory")
+    with pytest.raises(BlueprintError) as info:
+        load_blueprint(write(tmp_path, data))
+    codes = [i.code for i in info.value.issues]
+    assert "federation-account-missing" in codes
