@@ -18,6 +18,12 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# checkov pins boto3/packaging below requirements.txt, so it gets a virtualenv of its own.
+.venv-checkov/.installed: requirements-checkov.txt
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -29,7 +35,7 @@ synth: setup
 validate: setup
 	$(BIN)/lz validate $(BLUEPRINT)
 
-test: setup
+test: setup .venv-checkov/.installed
 	$(BIN)/python -m pytest
 
 bench: setup

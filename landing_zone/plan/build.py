@@ -20,6 +20,10 @@ from landing_zone.plan.stacksets import (
 from landing_zone.plan.targets import Target
 
 MANAGED_BY_TAG = "lz:managed-by"
+# The blueprint section each component stack comes from, for issues about the stack as a whole.
+SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
+              "network": "network", "sharing": "network", "keys": "keys", "identity-center": "identity",
+              "identity-center-assignments": "identity", "federation": "identity"}
 # Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
 # (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
 # hold about 5,000 accounts before any shard nears the budget below.
@@ -159,8 +163,8 @@ def _over_budget(stack: StackPlan) -> list[Issue]:
                                    "what this version supports, please open an issue")
     elif stack.component == "guardrails":
         loc, hint = ("guardrails",), "attach guardrails higher in the OU tree so fewer policies are needed"
-    elif stack.component != "organization":
-        loc, hint = (stack.component.split("-")[0],), "split the section over more accounts or regions"
+    elif stack.component in SECTION_OF:
+        loc, hint = (SECTION_OF[stack.component],), "split the section over more accounts or regions"
     else:
         loc, hint = ("organization", "units"), "use fewer OUs: Organizations itself allows at most 1,000"
     return [Issue("stack-too-large",

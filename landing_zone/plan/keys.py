@@ -109,7 +109,7 @@ def organization_trail_arn(bp: Blueprint) -> str:
 
 
 def log_reader_role_name(blueprint_name: str) -> str:
-    return f"{blueprint_name}-log-reader"
+    return f"{blueprint_name}-log-archive-reader"   # created by the log-archive stack
 
 
 @dataclass(frozen=True)

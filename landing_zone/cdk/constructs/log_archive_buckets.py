@@ -87,6 +87,17 @@ class LogArchiveBuckets(Construct):
             resources=[self.bucket.arn_for_objects("AWSLogs/*/Config/*")],
             conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                          "aws:SourceOrgID": plan.organization_id}}))
+        # VPC flow logs of every account in the organization (the network stacks) land here too.
+        delivery = iam.ServicePrincipal("delivery.logs.amazonaws.com")
+        self.bucket.add_to_resource_policy(iam.PolicyStatement(
+            sid="FlowLogsAclCheck", principals=[delivery], actions=["s3:GetBucketAcl"],
+            resources=[self.bucket.bucket_arn],
+            conditions={"StringEquals": {"aws:SourceOrgID": plan.organization_id}}))
+        self.bucket.add_to_resource_policy(iam.PolicyStatement(
+            sid="FlowLogsWrite", principals=[delivery], actions=["s3:PutObject"],
+            resources=[self.bucket.arn_for_objects("AWSLogs/*")],
+            conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                                         "aws:SourceOrgID": plan.organization_id}}))
         # Member accounts' recorders deliver with their own role (the baseline's recorder role).
         self.bucket.add_to_resource_policy(iam.PolicyStatement(
             sid="ConfigRecorderRolesWrite", principals=[iam.AnyPrincipal()],

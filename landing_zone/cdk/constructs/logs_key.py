@@ -30,6 +30,10 @@ class LogsKey(Construct):
             actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
             conditions={"StringEquals": {"aws:SourceOrgID": plan.organization_id}}))
         self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="FlowLogsDeliver", principals=[iam.ServicePrincipal("delivery.logs.amazonaws.com")],
+            actions=["kms:GenerateDataKey*"], resources=["*"],
+            conditions={"StringEquals": {"aws:SourceOrgID": plan.organization_id}}))
+        self.key.add_to_resource_policy(iam.PolicyStatement(
             sid="ConfigRecorderRolesDeliver", principals=[iam.AnyPrincipal()],
             actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
             conditions={"StringEquals": {"aws:PrincipalOrgID": plan.organization_id},
