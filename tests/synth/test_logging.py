@@ -225,6 +225,8 @@ def test_checkov_cloudtrail_s3_kms_checks_pass(synthesized, blueprint):
     run = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
     report = json.loads(run.stdout)
     reports = report if isinstance(report, list) else [report]
+    # A report without results means checkov scanned nothing (a template missing or unreadable).
+    assert reports and all("results" in r for r in reports), run.stdout[:800] + run.stderr[-800:]
     failed = [(c["check_id"], c["resource"], c["file_path"]) for r in reports
               for c in r["results"]["failed_checks"]]
     passed = {c["check_id"] for r in reports for c in r["results"]["passed_checks"]}
