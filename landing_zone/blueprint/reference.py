@@ -105,7 +105,23 @@ def reference_markdown(root: type[BaseModel] = Blueprint) -> str:
                      default_text(info), _text(info.description or ""))
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out.append("")
+    out += checks_markdown()
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def checks_markdown() -> list[str]:
+    """Every semantic check, in the order it runs, with the rule its docstring states."""
+    from landing_zone.blueprint.checks import CHECKS
+
+    out = ['<a id="checks"></a>', "", "### Semantic checks", "",
+           "After the schema, these run in order (`landing_zone/blueprint/checks/`); building the plan "
+           "adds the stack budget (450 resources), SCP packing and attachment limits, and linting of "
+           "every policy document emitted.", ""]
+    for check in CHECKS:
+        area = check.__module__.rsplit(".", 1)[-1]
+        doc = " ".join((check.__doc__ or "").split())
+        out.append(f"- `{area}.{check.__name__}`: {_text(doc)}")
+    return out + [""]
 
 
 def type_text(annotation: Any, metadata: list[Any] | None = None,

@@ -50,6 +50,7 @@ def account_emails_are_valid_and_unique(bp: Blueprint) -> Iterator[Issue]:
 
 
 def account_ids_are_unique(bp: Blueprint) -> Iterator[Issue]:
+    """An id belongs to one account, and never to a member account and the management account both."""
     owner: dict[str, str] = {bp.organization.management_account_id: "the management account"}
     for i, account in enumerate(bp.organization.accounts):
         if account.id is None:
@@ -65,6 +66,7 @@ def account_ids_are_unique(bp: Blueprint) -> Iterator[Issue]:
 
 
 def account_units_exist(bp: Blueprint) -> Iterator[Issue]:
+    """Every account sits in an OU that exists (its own `unit` or its template's)."""
     paths = unit_paths(bp)
     for i, account in enumerate(bp.organization.accounts):
         unit = account_unit(bp, account)
@@ -82,6 +84,7 @@ def account_units_exist(bp: Blueprint) -> Iterator[Issue]:
 
 
 def account_templates_exist(bp: Blueprint) -> Iterator[Issue]:
+    """Every `template:` names an account template, and every template's unit exists."""
     templates = bp.organization.account_templates
     for i, account in enumerate(bp.organization.accounts):
         if account.template is not None and account.template not in templates:

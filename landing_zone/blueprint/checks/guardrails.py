@@ -13,6 +13,7 @@ _TYPES = {"string": (str,), "list": (list,), "integer": (int,), "boolean": (bool
 
 
 def engine_is_supported(bp: Blueprint) -> Iterator[Issue]:
+    """Only the native engine synthesizes today; the Control Tower engine is planned."""
     if bp.guardrails.engine != "native":
         yield Issue("guardrail-engine-unsupported", f"engine {bp.guardrails.engine!r} is not available yet",
                     hint="use `engine: native` (SCPs, Config rules and Guard hooks from the same catalog); "
@@ -20,6 +21,7 @@ def engine_is_supported(bp: Blueprint) -> Iterator[Issue]:
 
 
 def controls_exist(bp: Blueprint) -> Iterator[Issue]:
+    """Every control id in enable/disable is in the catalog (with a did-you-mean)."""
     catalog = load_catalog()
     entries = [("enable", i, e.control) for i, e in enumerate(bp.guardrails.enable) if e.control]
     entries += [("disable", i, e.control) for i, e in enumerate(bp.guardrails.disable)]
@@ -42,6 +44,7 @@ def mandatory_controls_stay_enabled(bp: Blueprint) -> Iterator[Issue]:
 
 
 def parameters_match_declarations(bp: Blueprint) -> Iterator[Issue]:
+    """Parameters are declared by the control, of the declared type, among the allowed values, and given with `control:` only."""
     catalog = load_catalog()
     for i, entry in enumerate(bp.guardrails.enable):
         loc = ("guardrails", "enable", i)
@@ -90,6 +93,7 @@ def _value(control: Control, parameter: Parameter, value: Any, loc: tuple) -> It
 
 
 def region_deny_keeps_home_region(bp: Blueprint) -> Iterator[Issue]:
+    """A region deny that blocks the home region would block the landing zone itself."""
     deny = bp.guardrails.region_deny
     if deny and deny.allowed_regions and bp.home_region not in deny.allowed_regions:
         yield Issue("region-deny-home-region", f"region_deny does not allow the home region "

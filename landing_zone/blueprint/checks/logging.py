@@ -45,6 +45,7 @@ def trail_name_is_valid(bp: Blueprint) -> Iterator[Issue]:
 
 
 def log_retention_is_accepted(bp: Blueprint) -> Iterator[Issue]:
+    """CloudWatch Logs accepts only its fixed list of retention days."""
     days = bp.logging.trail.cloudwatch_retention_days
     if days not in LOG_RETENTION_DAYS:
         nearest = min(LOG_RETENTION_DAYS, key=lambda d: (abs(d - days), d))
@@ -86,6 +87,7 @@ def notification_events_are_known(bp: Blueprint) -> Iterator[Issue]:
 
 
 def invited_accounts_exist(bp: Blueprint) -> Iterator[Issue]:
+    """Accounts that get the OrganizationAccountAccessRole from the baseline are declared."""
     accounts = {a.name: a for a in bp.organization.accounts}
     for i, name in enumerate(bp.logging.invited_accounts):
         loc = ("logging", "invited_accounts", i)

@@ -8,6 +8,7 @@ from landing_zone.blueprint.model import Blueprint
 
 
 def policy_names_are_unique(bp: Blueprint) -> Iterator[Issue]:
+    """Policy names key logical ids and name the policies in Organizations."""
     first: dict[str, int] = {}
     for i, policy in enumerate(bp.policies):
         if policy.name in first:

@@ -27,6 +27,7 @@ def regions_exist(bp: Blueprint) -> Iterator[Issue]:
 
 
 def home_region_is_governed(bp: Blueprint) -> Iterator[Issue]:
+    """The home region holds the organization stacks, so it must be governed."""
     if bp.home_region not in bp.governed_regions:
         yield Issue("home-region-not-governed",
                     f"home_region {bp.home_region!r} is not in governed_regions "
@@ -35,6 +36,7 @@ def home_region_is_governed(bp: Blueprint) -> Iterator[Issue]:
 
 
 def governed_regions_are_distinct(bp: Blueprint) -> Iterator[Issue]:
+    """Each governed region is listed once."""
     seen: set[str] = set()
     for i, region in enumerate(bp.governed_regions):
         if region in seen:

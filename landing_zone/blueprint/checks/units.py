@@ -41,6 +41,7 @@ def sibling_unit_names_are_unique(bp: Blueprint) -> Iterator[Issue]:
 
 
 def unit_depth_is_within_limit(bp: Blueprint) -> Iterator[Issue]:
+    """Organizations nests OUs at most five levels under the root."""
     for ref in walk_units(bp):
         if ref.depth > MAX_DEPTH:
             yield Issue("unit-too-deep", f"OU {ref.path!r} is {ref.depth} levels under the root; "
@@ -50,6 +51,7 @@ def unit_depth_is_within_limit(bp: Blueprint) -> Iterator[Issue]:
 
 
 def unit_ids_are_unique(bp: Blueprint) -> Iterator[Issue]:
+    """Two OUs cannot share an id; a copy-paste slip in the ids would attach policies to the wrong OU."""
     seen: dict[str, str] = {}
     for ref in walk_units(bp):
         if ref.unit.id is None:
