@@ -17,7 +17,7 @@ from landing_zone.catalog.proofs import stand_in_id
 from landing_zone.plan import Plan, build_plan
 from landing_zone.policy import actions
 from landing_zone.policy.deployed import DeployedPolicies, DeployedPolicyError, read_deployed
-from landing_zone.policy.evaluate import Decision, evaluate
+from landing_zone.policy.evaluate import Decision, PolicyRef, evaluate
 from landing_zone.policy.request import Request, parse_arn
 
 MANAGEMENT = "management"
@@ -76,11 +76,24 @@ def build_request(plan: Plan, account: str, action: str, region: str | None, res
                    region=region or plan.home_region, context=context)
 
 
-def decide(deployed: DeployedPolicies, account: str, request: Request) -> Decision:
+def decide(deployed: DeployedPolicies, account: str, request: Request, **policies: Any) -> Decision:
+    """Organization guardrails of the account, plus any identity/resource/boundary policies given."""
     if account == MANAGEMENT:
-        return evaluate(request, scps=[[]], management_account=True)
+        return evaluate(request, scps=[[]], management_account=True, **policies)
     return evaluate(request, scps=deployed.levels(account), rcps=deployed.levels(account, "RESOURCE_CONTROL_POLICY")
-                    if "RESOURCE_CONTROL_POLICY" in deployed.attached else None)
+                    if "RESOURCE_CONTROL_POLICY" in deployed.attached else None, **policies)
+
+
+def read_policy(path: str | None, kind: str) -> list[PolicyRef]:
+    if not path:
+        return []
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"--{kind}-policy {path!r} is not a readable JSON policy: {exc}") from None
+    if not isinstance(document, dict) or "Statement" not in document:
+        raise UsageError(f"--{kind}-policy {path!r} has no Statement")
+    return [PolicyRef(Path(path).name, kind, document)]
 
 
 def _common(function):
@@ -104,20 +117,29 @@ def _common(function):
 @click.option("--principal", default=None, help="Principal ARN. Default: role/Developer in the account.")
 @click.option("--context", "context_pairs", multiple=True, metavar="KEY=VALUE",
               help="Condition key value (repeatable); a,b gives a list.")
+@click.option("--identity-policy", type=click.Path(dir_okay=False), default=None,
+              help="JSON identity policy of the principal (evaluated with the guardrails).")
+@click.option("--resource-policy", type=click.Path(dir_okay=False), default=None,
+              help="JSON resource-based policy of the resource.")
+@click.option("--boundary", type=click.Path(dir_okay=False), default=None,
+              help="JSON permissions boundary of the principal.")
 @click.option("--json", "as_json", is_flag=True, help="Print {decision, policy, target, sid, reason}.")
 def explain(blueprint, variables, vars_file, cdk_out, account, action, region, resource, principal,
-            context_pairs, as_json) -> None:
+            context_pairs, identity_policy, resource_policy, boundary, as_json) -> None:
     """Would ACTION be allowed in ACCOUNT by the organization's policies? (Exit 0 whatever the answer.)"""
     try:
         plan, deployed = load_plan_and_policies(blueprint, variables, vars_file, cdk_out)
         request = build_request(plan, account, action, region, resource, principal, parse_context(context_pairs))
+        policies = {"identity": read_policy(identity_policy, "identity"),
+                    "resource": read_policy(resource_policy, "resource"),
+                    "boundary": read_policy(boundary, "boundary") or None}
     except BlueprintError as exc:
         click.echo(format_issues(exc.issues), err=True)
         sys.exit(1)
     except (UsageError, DeployedPolicyError) as exc:
         click.echo(f"lz explain: {exc}", err=True)
         sys.exit(1)
-    decision = decide(deployed, account, request)
+    decision = decide(deployed, account, request, **policies)
     if as_json:
         click.echo(json.dumps(decision.as_json(), sort_keys=True))
         return

@@ -79,3 +79,23 @@ def test_explain_synthesizes_when_no_cdk_out_is_given():
                                       "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["decision"] == "explicit-deny"
+
+
+@pytest.mark.parametrize("identity, boundary, expected", [
+    ({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}, None, "allow"),
+    ({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "*"}, None, "implicit-deny"),
+    ({"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+     {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}, "explicit-deny"),
+], ids=["identity-allows", "identity-silent", "boundary-denies"])
+def test_explain_with_identity_policy_and_boundary(synthesized, tmp_path, identity, boundary, expected):
+    def policy(name, statement):
+        path = tmp_path / name
+        path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [statement]}))
+        return str(path)
+    args = ["--account", "app1-dev", "--action", "s3:GetObject", "--resource", "arn:aws:s3:::data/x",
+            "--identity-policy", policy("identity.json", identity), "--json"]
+    if boundary:
+        args += ["--boundary", policy("boundary.json", boundary)]
+    result = run(synthesized, *args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["decision"] == expected
