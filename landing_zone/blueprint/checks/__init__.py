@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from landing_zone.blueprint.checks import accounts, guardrails, policies, references, regions, units
+from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import logging as logging_checks
 from landing_zone.blueprint.checks import network
@@ -51,10 +52,10 @@ CHECKS: tuple[Check, ...] = (
     network.vpcs_shared_with_the_same_targets_do_not_overlap,
     network.shares_skip_the_management_account,
     network.network_regions_are_governed,
-    identity_checks.directory_names_are_valid,
-    identity_checks.directory_trusts_are_valid,
-    identity_checks.directory_features_match_type,
-    identity_checks.directory_subnets_are_in_two_azs,
+    directory_checks.directory_names_are_valid,
+    directory_checks.directory_trusts_are_valid,
+    directory_checks.directory_features_match_type,
+    directory_checks.directory_subnets_are_in_two_azs,
     identity_checks.permission_sets_are_valid,
     identity_checks.assignments_are_valid,
     identity_checks.access_control_attributes_are_valid,
