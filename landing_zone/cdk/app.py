@@ -8,6 +8,7 @@ import aws_cdk as cdk
 from landing_zone.blueprint.issues import BlueprintError, format_issues
 from landing_zone.blueprint.load import load_with_variables
 from landing_zone.cdk.landing_zone import build_landing_zone
+from landing_zone.cdk.nag import add_nag
 from landing_zone.plan import Plan, build_plan
 
 DEFAULT_BLUEPRINT = "blueprints/standard.yaml"
@@ -16,6 +17,7 @@ DEFAULT_BLUEPRINT = "blueprints/standard.yaml"
 def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
     app = cdk.App(outdir=outdir, analytics_reporting=False)
     build_landing_zone(app, plan)
+    add_nag(app)  # cdk-nag AwsSolutions: an unacknowledged finding fails the synthesis
     app.synth()
     return app
 
@@ -40,4 +42,5 @@ def main() -> None:
     for item in plan.pending:
         print(f"pending: {item.subject}: {item.reason}", file=sys.stderr)
     build_landing_zone(app, plan)
+    add_nag(app)
     app.synth()

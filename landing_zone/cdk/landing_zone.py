@@ -5,6 +5,7 @@ import aws_cdk as cdk
 
 from landing_zone.cdk.stacks.accounts import AccountsStack
 from landing_zone.cdk.stacks.audit import AuditStack
+from landing_zone.cdk.stacks.directory import DirectoryStack
 from landing_zone.cdk.stacks.federation import FederationStack
 from landing_zone.cdk.stacks.guardrails import GuardrailsStack
 from landing_zone.cdk.stacks.identity_center import IdentityCenterAssignmentsStack, IdentityCenterStack
@@ -26,6 +27,7 @@ STACK_TYPES["keys"] = KeysStack
 STACK_TYPES["identity-center"] = IdentityCenterStack
 STACK_TYPES["identity-center-assignments"] = IdentityCenterAssignmentsStack
 STACK_TYPES["federation"] = FederationStack
+STACK_TYPES["directory"] = DirectoryStack
 
 
 def build_landing_zone(app: cdk.App, plan: Plan) -> dict[str, cdk.Stack]:

@@ -24,7 +24,7 @@ Planner = Callable[[LoadedBlueprint, Plan], ComponentResult]
 
 def member_stack(plan: Plan, result: ComponentResult, *, account: str, component: str,
                  region: str | None, description: str, resources: int, payload: Any,
-                 per_region: bool = True) -> StackPlan | None:
+                 per_region: bool = True, depends_on: tuple[str, ...] = ()) -> StackPlan | None:
     """A stack deployed into a member account, or a pending item when the account has no id yet."""
     member = plan.account(account)
     name = stack_name(plan.name, component, region if per_region else None)
@@ -33,18 +33,19 @@ def member_stack(plan: Plan, result: ComponentResult, *, account: str, component
                                       "not synthesized; deploy the accounts stacks, then run `lz sync`"))
         return None
     stack = StackPlan(name=name, component=component, account_id=member.id, region=region or plan.home_region,
-                      description=description, resources=resources, payload=payload)
+                      description=description, resources=resources, depends_on=depends_on, payload=payload)
     result.stacks.append(stack)
     return stack
 
 
 def _planners() -> list[Planner]:
     # Component modules import this one, so the registry is assembled lazily, in a fixed order.
+    from landing_zone.plan.directory import plan_directory
     from landing_zone.plan.identity import plan_identity
     from landing_zone.plan.keys import plan_keys
     from landing_zone.plan.logging import plan_logging
     from landing_zone.plan.network import plan_network
-    return [plan_logging, plan_network, plan_keys, plan_identity]
+    return [plan_logging, plan_network, plan_keys, plan_identity, plan_directory]
 
 
 class _Registry:

@@ -7,17 +7,24 @@ context). Who gets what:
   `kms:*`. No other principal ever gets `kms:*` (tests assert it).
 - `cloudtrail`: CloudTrail may encrypt only for the organization trail (`aws:SourceArn` and
   `kms:EncryptionContext:aws:cloudtrail:arn` both equal the trail ARN) and describe the key;
-  the audit account's log reader role may decrypt trail logs (named by `aws:PrincipalArn` under
-  the audit account's root, so the key can be created before the role exists).
+  the log reader role (in the log-archive account, assumed from the audit account) may decrypt
+  trail logs (named by `aws:PrincipalArn`, so the key can be created before the role exists).
 - `logs`: `logs.<region>.amazonaws.com` for log groups of the caller accounts (plus the
   management account's, where the organization trail's log group lives, when `cloudtrail` is
   listed too), by `kms:EncryptionContext:aws:logs:arn`.
 - `s3`, `sns`, `secretsmanager`, `backup`, `ds`: principals of the caller accounts, only through
   that service in the key's region (`kms:ViaService`, `kms:CallerAccount`); `backup` and `ds`
   may also create grants for AWS resources (`kms:GrantIsForAWSResource`).
-- `sns` also lets CloudWatch alarms (of the caller accounts, `aws:SourceAccount`) and EventBridge
+- `sns` also lets CloudWatch alarms (of the caller accounts, `aws:SourceAccount`, and of granted OUs,
+  `aws:SourceOrgPaths`) and EventBridge
   (which passes no source keys to KMS) publish to encrypted topics.
 - `config`: AWS Config delivery for the caller accounts (`aws:SourceAccount`).
+- the log bucket: when the key encrypts the log archive's bucket (`log_bucket_organization_id` is
+  set: it serves `s3` for the log-archive account in the home region), everything that writes
+  there with the bucket's default encryption may use it: AWS Config and VPC flow-log delivery for
+  the whole organization (`aws:SourceOrgID`) and the baseline's Config recorder roles of every
+  member account (`aws:PrincipalOrgID`, by role name, only through S3). CloudTrail names the key
+  itself (the `cloudtrail` statements above).
 - grants: caller accounts = the owner plus the named accounts. OUs are matched by
   `aws:PrincipalOrgPaths` (and `aws:SourceOrgPaths` for Config). When the key lists services used
   through principals (s3, sns, ...), cross-account use goes only through those services;
@@ -51,11 +58,13 @@ class KeyPolicyContext:
     owner_account_id: str
     management_account_id: str
     trail_arn: str                      # the organization trail
-    log_reader_account_id: str | None   # the audit account; None while it has no id
+    log_reader_account_id: str | None   # the log-archive account; None while it has no id
     log_reader_role_arn: str
     services: tuple[str, ...]
     grant_account_ids: tuple[str, ...] = ()
     grant_org_paths: tuple[str, ...] = ()   # o-.../r-.../ou-.../ ... /
+    log_bucket_organization_id: str | None = None   # set when the key encrypts the log archive's bucket
+    config_role_name: str = ""          # the baseline's Config recorder role in every member account
 
     def root(self, account_id: str) -> str:
         return f"arn:{self.partition}:iam::{account_id}:root"
@@ -120,6 +129,11 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
         statements.append(_allow("SnsCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"},
                                  ["kms:Decrypt", "kms:GenerateDataKey*"],
                                  {"StringEquals": {"aws:SourceAccount": _one(callers)}}))
+        if ctx.grant_org_paths:
+            statements.append(_allow(
+                "SnsCloudWatchAlarmsForOrgUnits", {"Service": "cloudwatch.amazonaws.com"},
+                ["kms:Decrypt", "kms:GenerateDataKey*"],
+                {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))}}))
         # EventBridge passes no aws:Source* keys to KMS: a condition here would drop every event.
         statements.append(_allow("SnsEventBridge", {"Service": "events.amazonaws.com"},
                                  ["kms:Decrypt", "kms:GenerateDataKey*"]))
@@ -132,6 +146,8 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
                 "ConfigDeliveryForOrgUnits", {"Service": "config.amazonaws.com"},
                 ["kms:Decrypt", "kms:GenerateDataKey"],
                 {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))}}))
+    if "s3" in services and ctx.log_bucket_organization_id:
+        statements += _log_bucket_writers(ctx)
     endpoints = [ctx.endpoint(VIA_SERVICES[s][1]) for s in via]
     if ctx.grant_org_paths:
         condition: dict = {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": _one(list(ctx.grant_org_paths))}}
@@ -142,3 +158,22 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
     if grantees and not endpoints:
         statements.append(_allow("AccountsUse", {"AWS": _one([ctx.root(a) for a in grantees])}, CRYPTO))
     return {"Version": "2012-10-17", "Statement": statements}
+
+
+def _log_bucket_writers(ctx: KeyPolicyContext) -> list[dict]:
+    """Writers of the log bucket that rely on its default SSE-KMS encryption (the same grants the
+    log-archive stack's own logs key gives when the blueprint has no key for the bucket)."""
+    org = {"aws:SourceOrgID": ctx.log_bucket_organization_id}
+    statements = [
+        _allow("LogBucketConfigDelivery", {"Service": "config.amazonaws.com"},
+               ["kms:Decrypt", "kms:GenerateDataKey"], {"StringEquals": org}),
+        _allow("LogBucketFlowLogsDelivery", {"Service": "delivery.logs.amazonaws.com"},
+               ["kms:GenerateDataKey*"], {"StringEquals": org}),
+    ]
+    if ctx.config_role_name:
+        statements.append(_allow(
+            "LogBucketConfigRecorderRoles", {"AWS": "*"}, ["kms:Decrypt", "kms:GenerateDataKey"],
+            {"StringEquals": {"aws:PrincipalOrgID": ctx.log_bucket_organization_id,
+                              "kms:ViaService": ctx.endpoint("s3")},
+             "ArnLike": {"aws:PrincipalArn": f"arn:{ctx.partition}:iam::*:role/{ctx.config_role_name}"}}))
+    return statements

@@ -310,17 +310,21 @@ def _org_path(plan: Plan, unit: str) -> str | None:
 
 def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, grant_ids: tuple[str, ...],
             org_paths: tuple[str, ...], loc: tuple, result: ComponentResult) -> str:
-    audit = next((a for a in plan.accounts if a.role == "audit"), None)
-    reader_id = audit.id if audit else None
+    from landing_zone.plan.logging import config_recorder_role   # logging imports this module
+    # The reader role lives in the log-archive account (the audit account assumes it).
+    archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
+    reader_id = archive.id if archive else None
     if "cloudtrail" in key.services and not reader_id:
         result.pending.append(Pending(f"key {key.alias} decrypt grant for the log reader role",
-                                      "the audit account has no id yet; run `lz sync` after it is created"))
+                                      "the log-archive account has no id yet; run `lz sync` after it is created"))
     ctx = KeyPolicyContext(
         partition=partition(region), region=region, owner_account_id=owner_id,
         management_account_id=plan.management_account_id, trail_arn=organization_trail_arn(bp),
         log_reader_account_id=reader_id,
         log_reader_role_arn=f"arn:{partition(region)}:iam::{reader_id}:role/{log_reader_role_name(bp.name)}",
-        services=tuple(key.services), grant_account_ids=grant_ids, grant_org_paths=org_paths)
+        services=tuple(key.services), grant_account_ids=grant_ids, grant_org_paths=org_paths,
+        log_bucket_organization_id=plan.organization_id if _encrypts_log_bucket(bp, plan, key, owner_id, region)
+        else None, config_role_name=config_recorder_role(bp.name))
     document = key_policy(ctx)
     for problem in lint_document(document, kind="resource", max_size=KMS_KEY_POLICY_MAX):
         where = "" if region == key.primary_region else f" (replica in {region})"
@@ -335,6 +339,26 @@ def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, gra
                   "or list fewer services" if problem.code == "policy-too-large" else problem.hint),
             loc=loc + (("grants",) if problem.code == "policy-too-large" else ())))
     return minify(document)
+
+
+def _encrypts_log_bucket(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str) -> bool:
+    """Whether this key (in `region`) is the one the logging planner picks for the log bucket."""
+    log_archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
+    if log_archive is None or region != bp.home_region:
+        return False
+    chosen = key_arn_for(bp, service="s3", account=log_archive.name, region=region)
+    return chosen == f"arn:{partition(region)}:kms:{region}:{owner_id}:{key.alias}"
+
+
+def keys_stack_for(bp: Blueprint, alias_arn: str) -> str | None:
+    """The keys stack that creates the key behind `alias_arn` (from `key_arn_for`), for a stack
+    that encrypts with it to depend on; None when no stack does (a custom key store key)."""
+    _, _, _, region, owner_id, alias = alias_arn.split(":", 5)
+    owner = next((a.name for a in bp.organization.accounts if a.id == owner_id), None)
+    key = next((k for k in bp.keys if k.alias == alias and k.account == owner), None)
+    if owner is None or key is None or key.custom_key_store_id:
+        return None
+    return keys_stack_name(bp.name, owner, region)
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:

@@ -2,6 +2,19 @@
 
 Every cross-account value is a deterministic name (bucket, key alias ARN, trail ARN, bus ARN),
 never a lookup or an export (DESIGN.md §2).
+
+Keys: when the blueprint has a key whose `services` serve the use (`key_arn_for`), the stacks
+encrypt with it by alias ARN and depend on the keys stack that creates it; otherwise each stack
+keeps its own customer managed key, as before the keys component existed:
+- the log bucket: `s3` for the log-archive account, home region (S3 default encryption takes an
+  alias ARN; KMS resolves it in the owner's account named in the ARN);
+- the organization trail's `KMSKeyId`: `cloudtrail` for the log-archive account (the key lives
+  with, or is granted to, the account whose bucket holds the logs);
+- SNS topics: `sns` for the topic's account (the management account is no blueprint account, so
+  only a key granted to Root serves its alarm topic);
+- the trail's CloudWatch Logs group always keeps its stack-local key: `AWS::Logs::LogGroup`
+  `KmsKeyId` takes a key ARN, not an alias ARN, and the key ARN of another account's key is
+  known only after it exists (a lookup or an export, which DESIGN.md §2 rules out).
 """
 from __future__ import annotations
 
@@ -11,6 +24,7 @@ from landing_zone.blueprint.cloudtrail import API_CALL, CONSOLE_SIGN_IN, KNOWN_E
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.plan.components import ComponentResult, member_stack
+from landing_zone.plan.keys import key_arn_for, keys_stack_for
 from landing_zone.plan.model import Pending, Plan, StackPlan
 from landing_zone.plan.names import logical_id, pascal, stack_name
 from landing_zone.plan.stacksets import log_bucket_name
@@ -18,6 +32,9 @@ from landing_zone.plan.stacksets import log_bucket_name
 LOG_ARCHIVE = "log-archive"
 TRAIL = "organization-trail"
 AUDIT = "audit"
+# The management account is no blueprint account: asked for by this name, `key_arn_for` places it
+# in Root, so only keys granted to Root serve it.
+MANAGEMENT = ""
 INCOMPLETE_UPLOAD_DAYS = 7
 METRIC_NAMESPACE_SUFFIX = "CISBenchmark"
 
@@ -71,6 +88,9 @@ class LogArchivePlan:
     config_role_name: str                   # the baseline's recorder role in every member account
     reader_role_name: str
     reader_account_id: str | None           # the audit account; None while it has no id
+    bucket_key_arn: str | None = None       # the blueprint key of the log bucket (alias ARN); None: `key_alias`
+    local_key: bool = True                  # the stack creates its own logs key (`key_alias`)
+    blueprint_key_arns: tuple[str, ...] = ()    # blueprint keys (alias ARNs) the reader role decrypts with
 
 
 @dataclass(frozen=True)
@@ -88,19 +108,20 @@ class OrganizationTrailPlan:
     trail_name: str
     trail_arn: str
     bucket_name: str
-    logs_key_arn: str                       # the log archive's key, by alias ARN
+    logs_key_arn: str                       # the trail's key by alias ARN: the blueprint's or the log archive's
     log_group_name: str
     retention_days: int
     logs_role_name: str
     s3_data_events: bool
     lambda_data_events: bool
     insights: bool
-    key_alias: str                          # this account's key for the trail's log group
+    key_alias: str                          # this account's key for the trail's log group (always local)
     topic_name: str
-    topic_key_alias: str                    # the alarm topic's own key
+    topic_key_alias: str                    # the alarm topic's own key, when `topic_key_arn` is None
     emails: tuple[str, ...]
     metric_namespace: str
     alarms: tuple[CisAlarm, ...]
+    topic_key_arn: str | None = None        # the blueprint key of the alarm topic (alias ARN)
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,7 @@ class AuditPlan:
     emails: tuple[str, ...]
     aggregator_name: str
     aggregator_role_name: str
+    topic_key_arn: str | None = None        # the blueprint key of the topic (alias ARN); None: `key_alias`
 
 
 # ---------- CIS AWS Foundations v3, section 4: metric filters and alarms ----------
@@ -189,19 +211,24 @@ def cis_alarms(name: str) -> tuple[CisAlarm, ...]:
 # ---------- resource counts (the plan's budget must equal what the stack synthesizes) ----------
 
 def log_archive_resources(p: LogArchivePlan) -> int:
-    # key, alias, log bucket, its policy, access-log bucket, its policy, reader role (inline policy)
-    return 6 + (1 if p.reader_account_id else 0)
+    # [key, alias,] log bucket, its policy, access-log bucket, its policy, reader role (inline policy)
+    return 4 + (2 if p.local_key else 0) + (1 if p.reader_account_id else 0)
 
 
 def trail_resources(p: OrganizationTrailPlan) -> int:
-    # log group key + alias, log group, delivery role (inline policy), trail; topic key + alias,
+    # log group key + alias, log group, delivery role (inline policy), trail; [topic key + alias,]
     # topic, topic policy, subscriptions; a metric filter and an alarm per CIS item
-    return 9 + len(p.emails) + 2 * len(p.alarms)
+    return 7 + (0 if p.topic_key_arn else 2) + len(p.emails) + 2 * len(p.alarms)
 
 
 def audit_resources(p: AuditPlan) -> int:
-    # key, alias, topic, topic policy, subscriptions, bus, bus policy, rule, aggregator role, aggregator
-    return 9 + len(p.emails)
+    # [key, alias,] topic, topic policy, subscriptions, bus, bus policy, rule, aggregator role, aggregator
+    return 7 + (0 if p.topic_key_arn else 2) + len(p.emails)
+
+
+def key_stacks(bp: Blueprint, *arns: str | None) -> tuple[str, ...]:
+    """The keys stacks a logging stack waits for: those creating the blueprint keys it uses."""
+    return tuple(sorted({s for s in (keys_stack_for(bp, a) for a in arns if a) if s}))
 
 
 # ---------- the planner ----------
@@ -215,6 +242,9 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         return result      # reported by landing_zone_roles_are_assigned
     logging = bp.logging
     lock = logging.bucket.object_lock
+    home = bp.home_region
+    bucket_key = key_arn_for(bp, service="s3", account=log_archive.name, region=home)
+    trail_key = key_arn_for(bp, service="cloudtrail", account=log_archive.name, region=home)
     archive_stack: StackPlan | None = None
     if log_archive.id:
         archive = LogArchivePlan(
@@ -226,7 +256,9 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             incomplete_upload_days=INCOMPLETE_UPLOAD_DAYS,
             object_lock_mode=lock.mode if lock else None, object_lock_days=lock.days if lock else None,
             config_role_name=config_recorder_role(bp.name), reader_role_name=f"{bp.name}-log-archive-reader",
-            reader_account_id=audit.id)
+            reader_account_id=audit.id, bucket_key_arn=bucket_key,
+            local_key=bucket_key is None or trail_key is None,
+            blueprint_key_arns=tuple(sorted({k for k in (bucket_key, trail_key) if k})))
         if not audit.id:
             result.pending.append(Pending(f"role {archive.reader_role_name}",
                                           f"account {audit.name} has no id yet, so the log archive's "
@@ -235,8 +267,10 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         archive = None
     archive_stack = member_stack(
         plan, result, account=log_archive.name, component=LOG_ARCHIVE, region=bp.home_region, per_region=False,
-        description=f"{bp.name} landing zone: log archive bucket, access-log bucket and logs key",
-        resources=log_archive_resources(archive) if archive else 0, payload=archive)
+        description=f"{bp.name} landing zone: log archive bucket, access-log bucket"
+                    + (" and logs key" if archive is None or archive.local_key else ""),
+        resources=log_archive_resources(archive) if archive else 0, payload=archive,
+        depends_on=key_stacks(bp, bucket_key, trail_key))
     if archive_stack is None:
         result.pending.append(Pending(f"stack {stack_name(bp.name, TRAIL)}",
                                       f"the log bucket lives in account {log_archive.name}, which has no id "
@@ -244,7 +278,7 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     else:
         trail = OrganizationTrailPlan(
             trail_name=logging.trail.name, trail_arn=trail_arn(bp), bucket_name=archive.bucket_name,
-            logs_key_arn=f"arn:aws:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
+            logs_key_arn=trail_key or f"arn:aws:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
             log_group_name=f"/{bp.name}/cloudtrail", retention_days=logging.trail.cloudwatch_retention_days,
             logs_role_name=f"{bp.name}-cloudtrail-logs", s3_data_events=logging.trail.data_events.s3,
             lambda_data_events=logging.trail.data_events.lambda_, insights=logging.trail.insights,
@@ -252,23 +286,26 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             topic_key_alias=f"alias/{bp.name}/security-alarms",
             emails=tuple(dict.fromkeys(logging.notifications.emails)),
             metric_namespace=f"{pascal(bp.name)}/{METRIC_NAMESPACE_SUFFIX}",
-            alarms=cis_alarms(bp.name) if logging.notifications.cis_alarms else ())
+            alarms=cis_alarms(bp.name) if logging.notifications.cis_alarms else (),
+            topic_key_arn=key_arn_for(bp, service="sns", account=MANAGEMENT, region=home))
         result.stacks.append(StackPlan(
             name=stack_name(bp.name, TRAIL), component=TRAIL, account_id=plan.management_account_id,
             region=bp.home_region, description=f"{bp.name} landing zone: organization trail, CloudWatch Logs "
             "group, CIS metric filters and alarms", resources=trail_resources(trail),
-            depends_on=(archive_stack.name,), payload=trail))
+            depends_on=(archive_stack.name, *key_stacks(bp, trail_key, trail.topic_key_arn)), payload=trail))
     audit_plan = AuditPlan(
         organization_id=plan.organization_id, bus_name=security_bus_name(bp.name),
         rule_name=f"{bp.name}-security-events-to-sns",
         detail_types=(API_CALL, CONSOLE_SIGN_IN),
         topic_name=f"{bp.name}-security-events", key_alias=f"alias/{bp.name}/security-events",
         emails=tuple(dict.fromkeys(logging.notifications.emails)),
-        aggregator_name=f"{bp.name}-organization", aggregator_role_name=f"{bp.name}-config-aggregator")
+        aggregator_name=f"{bp.name}-organization", aggregator_role_name=f"{bp.name}-config-aggregator",
+        topic_key_arn=key_arn_for(bp, service="sns", account=audit.name, region=home))
     member_stack(plan, result, account=audit.name, component=AUDIT, region=bp.home_region, per_region=False,
                  description=f"{bp.name} landing zone: central security event bus, notifications and the "
                              "organization Config aggregator",
-                 resources=audit_resources(audit_plan), payload=audit_plan)
+                 resources=audit_resources(audit_plan), payload=audit_plan,
+                 depends_on=key_stacks(bp, audit_plan.topic_key_arn))
     return result
 
 

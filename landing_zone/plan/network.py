@@ -47,6 +47,7 @@ class SubnetPlan:
     public: bool
     route: Literal["internet", "nat", "none"]     # where 0.0.0.0/0 goes from this subnet
     tags: Tags
+    export_name: str = ""       # CloudFormation export of the subnet id (same account and region)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ class VpcPlan:
     flow_logs_destination: str | None   # S3 bucket ARN; None when off or pending
     resolver_endpoint: ResolverEndpointPlan | None
     tags: Tags
+    export_name: str = ""       # CloudFormation export of the VPC id (same account and region)
 
 
 @dataclass(frozen=True)
@@ -228,7 +230,8 @@ def _vpc(plan: Plan, vpc: Vpc, rules: list[ResolverRule], bucket_arn: str | None
 
     subnets = tuple(SubnetPlan(
         name=s.name, logical_id=logical_id("Subnet", f"{vpc.name}/{s.name}"), cidr=s.cidr, az_id=s.az_id,
-        public=s.public, route=route(s.public), tags=_named(plan, f"{plan.name}-{vpc.name}-{s.name}"))
+        public=s.public, route=route(s.public), tags=_named(plan, f"{plan.name}-{vpc.name}-{s.name}"),
+        export_name=subnet_export_name(plan.name, vpc.name, s.name))
         for s in ordered)
     endpoint = None
     if rules:
@@ -246,7 +249,22 @@ def _vpc(plan: Plan, vpc: Vpc, rules: list[ResolverRule], bucket_arn: str | None
                                           "is created"))
     return VpcPlan(name=vpc.name, logical_id=logical_id("Vpc", vpc.name), cidr=vpc.cidr, subnets=subnets,
                    internet_gateway=vpc.internet_gateway, nat_gateway=nat, flow_logs_destination=destination,
-                   resolver_endpoint=endpoint, tags=_named(plan, f"{plan.name}-{vpc.name}"))
+                   resolver_endpoint=endpoint, tags=_named(plan, f"{plan.name}-{vpc.name}"),
+                   export_name=vpc_export_name(plan.name, vpc.name))
+
+
+def _export_part(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
+
+
+def vpc_export_name(prefix: str, vpc: str) -> str:
+    """Every VPC id is exported under this name, used or not (an export that comes and goes with its
+    importers deadlocks deploys); names are unique per account and region like the VPC names."""
+    return f"{prefix}-vpc-{_export_part(vpc)}-id"
+
+
+def subnet_export_name(prefix: str, vpc: str, subnet: str) -> str:
+    return f"{prefix}-vpc-{_export_part(vpc)}-subnet-{_export_part(subnet)}-id"
 
 
 def endpoint_subnets(vpc: Vpc) -> tuple[str, ...]:

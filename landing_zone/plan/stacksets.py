@@ -85,12 +85,17 @@ def _extend_baseline(bp: Blueprint, template: dict[str, Any], log_archive_id: st
     """What the logging component adds to every account: delivery rights for the recorder, the
     security event forwarding rules with their role, and OrganizationAccountAccessRole in invited accounts."""
     from landing_zone.blueprint.query import account_role
+    from landing_zone.plan.keys import key_arn_for
     from landing_zone.plan.logging import (
         config_recorder_role, event_forwarder_role, forwarded_events, forwarding_rule_id, security_bus_arn,
     )
 
     resources = template["Resources"]
     bucket = log_bucket_name(bp, log_archive_id)
+    # The bucket's key: the blueprint's (which may belong to another account) or the log archive's own.
+    log_archive = next((a.name for a in bp.organization.accounts if account_role(bp, a) == "log-archive"), "")
+    bucket_key = key_arn_for(bp, service="s3", account=log_archive, region=bp.home_region)
+    key_owner = bucket_key.split(":")[4] if bucket_key else log_archive_id
     # Delivery into another account's bucket goes through the recorder's role (and the bucket and
     # key policies in the log archive, which admit this role name within the organization).
     resources["ConfigRecorderRole"]["Properties"]["Policies"] = [{
@@ -100,7 +105,7 @@ def _extend_baseline(bp: Blueprint, template: dict[str, Any], log_archive_id: st
              "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/*/Config/*",
              "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
             {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-             "Resource": f"arn:aws:kms:{bp.home_region}:{log_archive_id}:key/*"}]}}]
+             "Resource": f"arn:aws:kms:{bp.home_region}:{key_owner}:key/*"}]}}]
     assert config_recorder_role(bp.name) == resources["ConfigRecorderRole"]["Properties"]["RoleName"]
     audit_id = next((a.id for a in bp.organization.accounts if account_role(bp, a) == "audit"), None)
     events = forwarded_events(bp)

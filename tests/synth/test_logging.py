@@ -12,6 +12,8 @@ import pytest
 from tests.synth.conftest import ROOT
 
 BLUEPRINTS = ["standard", "enterprise"]
+# enterprise's `alias/lz/logs` (owned by log-archive, 100000000002) serves cloudtrail, s3 and sns.
+ENTERPRISE_LOGS_KEY = "arn:aws:kms:us-east-1:100000000002:alias/lz/logs"
 
 
 def resources(template: dict, type_: str) -> dict[str, dict]:
@@ -58,8 +60,14 @@ def test_log_bucket_is_private_encrypted_versioned_and_retained(synthesized, blu
     assert logs["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": next(
         k for k, v in resources(archive, "AWS::S3::Bucket").items() if v is access)}
     assert "LoggingConfiguration" not in access["Properties"]     # does not log to itself
+    if blueprint == "enterprise":   # the blueprint key, by alias ARN, instead of a key of its own
+        assert sse["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == ENTERPRISE_LOGS_KEY
+        assert resources(archive, "AWS::KMS::Key") == {} and resources(archive, "AWS::KMS::Alias") == {}
+        return
     key = one(archive, "AWS::KMS::Key")
     assert key["Properties"]["EnableKeyRotation"] is True and key["DeletionPolicy"] == "Retain"
+    assert sse["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == {
+        "Fn::GetAtt": [next(iter(resources(archive, "AWS::KMS::Key"))), "Arn"]}
 
 
 def test_enterprise_log_bucket_has_object_lock(synthesized):
@@ -96,8 +104,35 @@ def test_bucket_policy_statements(synthesized, blueprint):
     assert {"DenyInsecureTransport", "S3ServerAccessLogsFromTheLogBucket"} <= set(statements_by_sid(access_policy))
 
 
-@pytest.mark.parametrize("blueprint", BLUEPRINTS)
-def test_key_policy_lets_cloudtrail_encrypt_only_for_this_trail(synthesized, blueprint):
+def test_log_reader_decrypts_with_the_blueprint_key_by_alias(synthesized):
+    _, archive, _, _ = templates(synthesized, "enterprise")
+    role = one(archive, "AWS::IAM::Role")["Properties"]
+    sids = statements_by_sid(role["Policies"][0]["PolicyDocument"])
+    decrypt = sids["DecryptLogsWithBlueprintKey1"]
+    assert decrypt["Resource"] == "arn:aws:kms:us-east-1:100000000002:key/*"
+    assert decrypt["Condition"] == {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/lz/logs"}}
+    assert "DecryptLogs" not in sids
+
+
+def test_enterprise_logs_key_admits_the_log_bucket_writers(synthesized):
+    result = synthesized("enterprise")
+    keys = result.templates()["globex-keys-log-archive-us-east-1"]
+    key = next(r for r in resources(keys, "AWS::KMS::Key").values()
+               if r["Properties"]["KeyPolicy"]["Statement"][0]["Principal"]["AWS"].endswith(":100000000002:root")
+               and "CloudTrailEncrypt" in statements_by_sid(r["Properties"]["KeyPolicy"]))
+    sids = statements_by_sid(key["Properties"]["KeyPolicy"])
+    assert {"LogBucketConfigDelivery", "LogBucketFlowLogsDelivery", "LogBucketConfigRecorderRoles"} <= set(sids)
+    assert sids["LogBucketConfigDelivery"]["Condition"] == {"StringEquals": {"aws:SourceOrgID": "o-z9y8x7w6v5"}}
+    trail_arn = "arn:aws:cloudtrail:us-east-1:100000000001:trail/organization-trail"
+    assert sids["CloudTrailEncrypt"]["Condition"] == {"StringEquals": {
+        "aws:SourceArn": trail_arn, "kms:EncryptionContext:aws:cloudtrail:arn": trail_arn}}
+    # the replica in eu-west-1 encrypts no log bucket
+    replica = one(result.templates()["globex-keys-log-archive-eu-west-1"], "AWS::KMS::ReplicaKey")
+    assert "LogBucketConfigDelivery" not in statements_by_sid(replica["Properties"]["KeyPolicy"])
+
+
+def test_key_policy_lets_cloudtrail_encrypt_only_for_this_trail(synthesized):
+    blueprint = "standard"      # enterprise uses its blueprint key (test above, and tests/synth/test_keys.py)
     plan, archive, _, _ = templates(synthesized, blueprint)
     trail_arn = f"arn:aws:cloudtrail:{plan.home_region}:{plan.management_account_id}:trail/organization-trail"
     key = one(archive, "AWS::KMS::Key")
@@ -126,10 +161,15 @@ def test_organization_trail(synthesized, blueprint):
     assert props["IncludeGlobalServiceEvents"] is True and props["EnableLogFileValidation"] is True
     assert props["IsLogging"] is True
     assert props["S3BucketName"] == f"{plan.name}-logs-{log_archive.id}-{plan.home_region}"
-    assert props["KMSKeyId"] == f"arn:aws:kms:{plan.home_region}:{log_archive.id}:alias/{plan.name}/logs"
+    assert props["KMSKeyId"] == {
+        "standard": f"arn:aws:kms:{plan.home_region}:{log_archive.id}:alias/{plan.name}/logs",
+        "enterprise": ENTERPRISE_LOGS_KEY}[blueprint]
     assert "CloudWatchLogsLogGroupArn" in props and "CloudWatchLogsRoleArn" in props
     group = one(trail_template, "AWS::Logs::LogGroup")
     assert group["DeletionPolicy"] == "Retain" and "KmsKeyId" in group["Properties"]
+    # CloudWatch Logs takes a key ARN, never an alias ARN: the log group keeps the stack's own key.
+    assert group["Properties"]["KmsKeyId"] == {"Fn::GetAtt": [next(iter(resources(trail_template, "AWS::KMS::Key"))),
+                                                              "Arn"]}
     expected_retention = {"standard": 365, "enterprise": 400}[blueprint]
     assert group["Properties"]["RetentionInDays"] == expected_retention
     if blueprint == "enterprise":
@@ -174,6 +214,11 @@ def test_audit_bus_admits_only_the_organization(synthesized, blueprint):
     rule = one(audit, "AWS::Events::Rule")["Properties"]
     topic_id = next(iter(resources(audit, "AWS::SNS::Topic")))
     assert rule["EventBusName"] == f"{plan.name}-security-events" and rule["Targets"][0]["Arn"] == {"Ref": topic_id}
+    topic = one(audit, "AWS::SNS::Topic")["Properties"]
+    if blueprint == "enterprise":   # audit is in Security, which alias/lz/logs grants, and it lists sns
+        assert topic["KmsMasterKeyId"] == ENTERPRISE_LOGS_KEY and resources(audit, "AWS::KMS::Key") == {}
+    else:
+        assert topic["KmsMasterKeyId"] == {"Fn::GetAtt": [next(iter(resources(audit, "AWS::KMS::Key"))), "Arn"]}
     aggregator = one(audit, "AWS::Config::ConfigurationAggregator")["Properties"]
     assert aggregator["OrganizationAggregationSource"]["AllAwsRegions"] is True
 

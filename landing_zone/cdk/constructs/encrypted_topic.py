@@ -1,5 +1,7 @@
-"""EncryptedTopic: an SNS topic encrypted with its own rotating customer managed key, a TLS-only
-topic policy, one AWS service allowed to publish (from the named sources), and email subscriptions."""
+"""EncryptedTopic: an SNS topic encrypted with its own rotating customer managed key (or, when the
+plan resolved one, a blueprint key by alias ARN, whose key policy lets the publisher use it), a
+TLS-only topic policy, one AWS service allowed to publish (from the named sources), and email
+subscriptions."""
 from __future__ import annotations
 
 import aws_cdk as cdk
@@ -13,16 +15,21 @@ from landing_zone.plan.names import logical_id
 
 class EncryptedTopic(Construct):
     def __init__(self, scope: Construct, id_: str, *, topic_name: str, key_alias: str, emails: tuple[str, ...],
-                 publisher: str, source_arn: str) -> None:
+                 publisher: str, source_arn: str, key_arn: str | None = None) -> None:
         super().__init__(scope, id_)
         service = iam.ServicePrincipal(publisher)
-        self.key = kms.Key(self, "Key", description=f"Encrypts the SNS topic {topic_name}",
-                           enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN)
-        self.key.add_alias(key_alias).apply_removal_policy(cdk.RemovalPolicy.RETAIN)
-        # The publishing service encrypts messages with the topic's key.
-        self.key.add_to_resource_policy(iam.PolicyStatement(
-            sid="PublisherUsesKey", principals=[service], actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-            resources=["*"]))
+        self.key: kms.IKey
+        if key_arn:
+            # SNS KmsMasterKeyId takes an alias ARN (KMS resolves it in the owner's account).
+            self.key = kms.Key.from_key_arn(self, "Key", key_arn)
+        else:
+            self.key = kms.Key(self, "Key", description=f"Encrypts the SNS topic {topic_name}",
+                               enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN)
+            self.key.add_alias(key_alias).apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+            # The publishing service encrypts messages with the topic's key.
+            self.key.add_to_resource_policy(iam.PolicyStatement(
+                sid="PublisherUsesKey", principals=[service], actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"]))
         self.topic = sns.Topic(self, "Topic", topic_name=topic_name, master_key=self.key)
         self.topic.add_to_resource_policy(iam.PolicyStatement(
             sid="DenyInsecureTransport", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],

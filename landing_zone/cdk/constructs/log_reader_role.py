@@ -8,18 +8,30 @@ from constructs import Construct
 
 
 class LogReaderRole(Construct):
+    """`key` is the stack's own logs key (None when it has none); `key_alias_arns` are blueprint keys
+    the logs are encrypted with, by alias ARN."""
+
     def __init__(self, scope: Construct, id_: str, *, role_name: str, reader_account_id: str,
-                 buckets: tuple[s3.IBucket, ...], key: kms.IKey) -> None:
+                 buckets: tuple[s3.IBucket, ...], key: kms.IKey | None,
+                 key_alias_arns: tuple[str, ...] = ()) -> None:
         super().__init__(scope, id_)
+        statements = [iam.PolicyStatement(
+            sid="ListAndRead",
+            actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketVersions",
+                     "s3:GetObject", "s3:GetObjectVersion"],
+            resources=[r for b in buckets for r in (b.bucket_arn, b.arn_for_objects("*"))])]
+        if key is not None:
+            statements.append(iam.PolicyStatement(sid="DecryptLogs", actions=["kms:Decrypt", "kms:DescribeKey"],
+                                                  resources=[key.key_arn]))
+        for index, alias_arn in enumerate(key_alias_arns, start=1):
+            # An alias ARN is not a resource of kms:Decrypt (KMS authorizes against the key ARN):
+            # name the owner's keys in that region and match the alias.
+            prefix, _, alias = alias_arn.rpartition(":")
+            statements.append(iam.PolicyStatement(
+                sid=f"DecryptLogsWithBlueprintKey{index}", actions=["kms:Decrypt", "kms:DescribeKey"],
+                resources=[f"{prefix}:key/*"],
+                conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}}))
         self.role = iam.Role(
             self, "Role", role_name=role_name, assumed_by=iam.AccountPrincipal(reader_account_id),
             description="Read-only access to the log archive for the audit account",
-            inline_policies={"read-log-archive": iam.PolicyDocument(statements=[
-                iam.PolicyStatement(
-                    sid="ListAndRead",
-                    actions=["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketVersions",
-                             "s3:GetObject", "s3:GetObjectVersion"],
-                    resources=[r for b in buckets for r in (b.bucket_arn, b.arn_for_objects("*"))]),
-                iam.PolicyStatement(sid="DecryptLogs", actions=["kms:Decrypt", "kms:DescribeKey"],
-                                    resources=[key.key_arn]),
-            ])})
+            inline_policies={"read-log-archive": iam.PolicyDocument(statements=statements)})

@@ -17,6 +17,9 @@ class OrganizationTrail(Construct):
         super().__init__(scope, id_)
         stack = cdk.Stack.of(self)
         log_group_arn = f"arn:aws:logs:{stack.region}:{stack.account}:log-group:{plan.log_group_name}"
+        # Always a key of this stack, even when the blueprint has a `logs` key: AWS::Logs::LogGroup
+        # KmsKeyId takes a key ARN only (no alias ARN), and another stack's key ARN would need a
+        # lookup or an export.
         self.key = kms.Key(self, "Key", description=f"Encrypts the log group {plan.log_group_name}",
                            enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN)
         self.key.add_alias(plan.key_alias).apply_removal_policy(cdk.RemovalPolicy.RETAIN)

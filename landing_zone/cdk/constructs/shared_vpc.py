@@ -15,6 +15,12 @@ def _tags(tags: Tags) -> list[cdk.CfnTag]:
     return [cdk.CfnTag(key=k, value=v) for k, v in tags]
 
 
+def _export(scope: Construct, logical_id: str, value: str, name: str) -> None:
+    """A stable export (the directory stack of the same account and region imports it)."""
+    output = cdk.CfnOutput(scope, logical_id, value=value, export_name=name)
+    output.override_logical_id(logical_id)
+
+
 class SharedVpc(Construct):
     def __init__(self, scope: Construct, id_: str, *, vpc: VpcPlan) -> None:
         super().__init__(scope, id_)
@@ -23,6 +29,8 @@ class SharedVpc(Construct):
         resource.override_logical_id(vpc.logical_id)
         self.vpc_id: str = resource.ref
         self.subnet_ids: dict[str, str] = {}
+        if vpc.export_name:
+            _export(self, f"{vpc.logical_id}Id", resource.ref, vpc.export_name)
 
         attachment = None
         gateway_id = None
@@ -40,6 +48,8 @@ class SharedVpc(Construct):
                                        map_public_ip_on_launch=False, tags=_tags(subnet.tags))
             cfn_subnet.override_logical_id(subnet.logical_id)
             self.subnet_ids[subnet.name] = cfn_subnet.attr_subnet_id
+            if subnet.export_name:
+                _export(self, f"{subnet.logical_id}Id", cfn_subnet.attr_subnet_id, subnet.export_name)
             table = ec2.CfnRouteTable(self, f"RouteTable{subnet.name}", vpc_id=resource.ref,
                                       tags=_tags(subnet.tags))
             table.override_logical_id(f"{subnet.logical_id}RouteTable")

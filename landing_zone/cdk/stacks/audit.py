@@ -21,7 +21,7 @@ class AuditStack(cdk.Stack):
             cdk.Tags.of(self).add(key, value)
         topic = EncryptedTopic(
             self, "SecurityEvents", topic_name=payload.topic_name, key_alias=payload.key_alias,
-            emails=payload.emails, publisher="events.amazonaws.com",
+            emails=payload.emails, publisher="events.amazonaws.com", key_arn=payload.topic_key_arn,
             source_arn=SecurityEventBus.rule_arn(payload.bus_name, payload.rule_name))
         SecurityEventBus(self, "Bus", bus_name=payload.bus_name, rule_name=payload.rule_name,
                          organization_id=payload.organization_id, detail_types=payload.detail_types,

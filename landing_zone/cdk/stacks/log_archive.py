@@ -1,7 +1,9 @@
-"""LogArchiveStack (log-archive account, home region): log bucket, access-log bucket, logs key, reader role."""
+"""LogArchiveStack (log-archive account, home region): log bucket, access-log bucket, logs key (unless
+the blueprint's keys serve both the bucket and the trail), reader role."""
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from landing_zone.cdk.constructs.log_archive_buckets import LogArchiveBuckets
@@ -19,9 +21,13 @@ class LogArchiveStack(cdk.Stack):
         payload: LogArchivePlan = stack.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
-        key = LogsKey(self, "LogsKey", plan=payload).key
-        buckets = LogArchiveBuckets(self, "LogArchive", plan=payload, key=key)
+        # The own logs key only when the plan found no blueprint key for the bucket or the trail.
+        key = LogsKey(self, "LogsKey", plan=payload).key if payload.local_key else None
+        bucket_key = (kms.Key.from_key_arn(self, "BlueprintBucketKey", payload.bucket_key_arn)
+                      if payload.bucket_key_arn else key)
+        buckets = LogArchiveBuckets(self, "LogArchive", plan=payload, key=bucket_key)
         if payload.reader_account_id:
             LogReaderRole(self, "Reader", role_name=payload.reader_role_name,
                           reader_account_id=payload.reader_account_id,
-                          buckets=(buckets.bucket, buckets.access_logs), key=key)
+                          buckets=(buckets.bucket, buckets.access_logs), key=key,
+                          key_alias_arns=payload.blueprint_key_arns)

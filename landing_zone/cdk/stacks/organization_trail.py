@@ -23,7 +23,7 @@ class OrganizationTrailStack(cdk.Stack):
         trail = OrganizationTrail(self, "Trail", plan=payload)
         topic = EncryptedTopic(
             self, "Alarms", topic_name=payload.topic_name, key_alias=payload.topic_key_alias,
-            emails=payload.emails, publisher="cloudwatch.amazonaws.com",
+            emails=payload.emails, publisher="cloudwatch.amazonaws.com", key_arn=payload.topic_key_arn,
             source_arn=f"arn:aws:cloudwatch:{stack.region}:{stack.account_id}:alarm:*")
         CisAlarms(self, "Cis", alarms=payload.alarms, log_group_name=payload.log_group_name,
                   log_group=trail.log_group, namespace=payload.metric_namespace, topic_arn=topic.topic.topic_arn)

@@ -115,8 +115,8 @@ def test_cloudtrail_encrypts_only_for_the_organization_trail(tmp_path):
         "aws:SourceArn": trail, "kms:EncryptionContext:aws:cloudtrail:arn": trail}
     reader = by_sid["CloudTrailLogReaderDecrypt"]
     assert reader["Action"] == "kms:Decrypt"
-    assert reader["Principal"] == {"AWS": "arn:aws:iam::333333333333:root"}
-    assert reader["Condition"]["StringEquals"]["aws:PrincipalArn"] == "arn:aws:iam::333333333333:role/acme-log-archive-reader"
+    assert reader["Principal"] == {"AWS": "arn:aws:iam::222222222222:root"}
+    assert reader["Condition"]["StringEquals"]["aws:PrincipalArn"] == "arn:aws:iam::222222222222:role/acme-log-archive-reader"
 
 
 def test_services_are_scoped_by_region_and_caller_accounts(tmp_path):

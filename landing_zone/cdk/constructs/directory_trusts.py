@@ -1,0 +1,36 @@
+"""DirectoryTrusts: one custom resource per trust (handlers/ad_trust.py); the password stays in Secrets Manager."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import aws_iam as iam
+from constructs import Construct
+
+from landing_zone.cdk.constructs.handler_provider import HandlerProvider
+from landing_zone.plan.directory import TrustPlan
+
+
+class DirectoryTrusts(Construct):
+    def __init__(self, scope: Construct, id_: str, *, prefix: str, directory_id: str,
+                 trusts: tuple[TrustPlan, ...]) -> None:
+        super().__init__(scope, id_)
+        directory_arn = (f"arn:{cdk.Aws.PARTITION}:ds:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:"
+                         f"directory/{directory_id}")
+        provider = HandlerProvider(self, "Handler", module="ad_trust", function_name=f"{prefix}-ad-trust",
+                                   waits=True, statements=[
+            iam.PolicyStatement(actions=["ds:CreateTrust", "ds:DescribeTrusts", "ds:UpdateTrust",
+                                         "ds:UpdateConditionalForwarder", "ds:DeleteTrust"],
+                                resources=[directory_arn]),
+            iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"],
+                                resources=sorted({t.secret_arn_pattern for t in trusts}))])
+        self.trusts: dict[str, cdk.CustomResource] = {}
+        for trust in trusts:
+            resource = cdk.CustomResource(
+                self, trust.logical_id, service_token=provider.service_token, resource_type="Custom::DirectoryTrust",
+                properties={"DirectoryId": directory_id, "RemoteDomainName": trust.remote_domain,
+                            "TrustDirection": trust.direction, "TrustType": trust.trust_type,
+                            "ConditionalForwarderIpAddrs": list(trust.forwarders),
+                            "SelectiveAuth": trust.selective_auth,
+                            # The secret's ARN, never its value: the handler reads it.
+                            "PasswordSecretArn": trust.secret_arn})
+            (resource.node.default_child).override_logical_id(trust.logical_id)  # type: ignore[union-attr]
+            self.trusts[trust.remote_domain] = resource

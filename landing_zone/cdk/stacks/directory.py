@@ -1,0 +1,49 @@
+"""DirectoryStack (identity account, directory region): the directory, its trusts, replicas and shares."""
+from __future__ import annotations
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from landing_zone.cdk.constructs.ad_connector import AdConnector
+from landing_zone.cdk.constructs.directory_admin_secret import DirectoryAdminSecret
+from landing_zone.cdk.constructs.directory_replicas import DirectoryReplicas
+from landing_zone.cdk.constructs.directory_share import DirectoryShare
+from landing_zone.cdk.constructs.directory_trusts import DirectoryTrusts
+from landing_zone.cdk.constructs.managed_directory import ManagedDirectory
+from landing_zone.cdk.constructs.trust_security_group import TrustSecurityGroup
+from landing_zone.plan import Plan, StackPlan
+from landing_zone.plan.directory import DirectoryPayload
+from landing_zone.plan.names import logical_id
+
+
+class DirectoryStack(cdk.Stack):
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
+                         env=cdk.Environment(account=stack.account_id, region=stack.region),
+                         termination_protection=True, **kwargs)
+        payload: DirectoryPayload = stack.payload
+        # Exports of the network stack of this account and region (deployed first: depends_on).
+        vpc_id = cdk.Fn.import_value(payload.network.vpc_export)
+        subnet_ids = [cdk.Fn.import_value(name) for name in payload.network.subnet_exports]
+        if payload.kind == "connector":
+            AdConnector(self, "Connector", directory=payload, vpc_id=vpc_id, subnet_ids=subnet_ids)
+            return
+        assert payload.admin_secret_name
+        secret = DirectoryAdminSecret(self, "AdminSecret", name=payload.admin_secret_name,
+                                      logical_id=logical_id("AdminSecret", payload.domain.lower()),
+                                      tags=payload.tags)
+        directory = ManagedDirectory(self, "Directory", directory=payload, password=secret.password,
+                                     vpc_id=vpc_id, subnet_ids=subnet_ids)
+        if payload.trusts:
+            TrustSecurityGroup(self, "TrustSecurityGroup", name=f"{payload.prefix}-trusts",
+                               logical_id=logical_id("TrustSecurityGroup", payload.domain.lower()),
+                               vpc_id=vpc_id, peers=payload.trust_peers, ports=payload.trust_ports,
+                               tags=payload.tags)
+            DirectoryTrusts(self, "Trusts", prefix=payload.prefix, directory_id=directory.directory_id,
+                            trusts=payload.trusts)
+        if payload.replicas:
+            DirectoryReplicas(self, "Replicas", prefix=payload.prefix, directory_id=directory.directory_id,
+                              replicas=payload.replicas)
+        if payload.share:
+            DirectoryShare(self, "Share", prefix=payload.prefix, directory_id=directory.directory_id,
+                           share=payload.share)
