@@ -34,86 +34,18 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from collections.abc import Mapping
+from typing import Any
 
 from landing_zone.policy import actions as db
 from landing_zone.policy import document as doc
 
-Kind = Literal["scp", "rcp", "identity", "resource", "trust", "permission_set"]
-KINDS: frozenset[str] = frozenset(get_args(Kind))
-
-KIND_NAMES: dict[str, str] = {
-    "scp": "a service control policy (SCP)",
-    "rcp": "a resource control policy (RCP)",
-    "identity": "an IAM identity policy",
-    "resource": "a resource-based policy",
-    "trust": "a role trust policy",
-    "permission_set": "a permission set inline policy",
-}
-
-# (limit, measure, unit) per kind; `lint_document(max_size=...)` overrides the limit.
-SIZE_LIMITS: dict[str, tuple[int, Callable[[Any], int], str]] = {
-    "scp": (doc.SCP_MAX, doc.size, "characters"),
-    "rcp": (doc.RCP_MAX, doc.size, "characters"),
-    "identity": (doc.IAM_MANAGED_POLICY_MAX, doc.iam_size, "non-white-space characters"),
-    "permission_set": (doc.PERMISSION_SET_INLINE_POLICY_MAX, doc.size, "characters"),
-    "trust": (doc.IAM_TRUST_POLICY_MAX, doc.iam_size, "non-white-space characters"),
-    "resource": (doc.S3_BUCKET_POLICY_MAX, doc.size, "characters"),
-}
-
-VERSION = "2012-10-17"
-TOP_LEVEL_ELEMENTS = ("Version", "Id", "Statement")
-STATEMENT_ELEMENTS = (
-    "Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
-    "Resource", "NotResource", "Condition",
+from landing_zone.policy.elements import (  # noqa: F401 - re-exported: lint is the public entry point
+    Kind, KINDS, KIND_NAMES, SIZE_LIMITS, VERSION, TOP_LEVEL_ELEMENTS, STATEMENT_ELEMENTS,
+    PRINCIPAL_TYPES, BASE_CONDITION_OPERATORS, SET_PREFIXES, IAM_KINDS, condition_operators, is_condition_operator, Problem,
 )
-PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 
-BASE_CONDITION_OPERATORS: tuple[str, ...] = (
-    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
-    "StringLike", "StringNotLike",
-    "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
-    "NumericGreaterThan", "NumericGreaterThanEquals",
-    "DateEquals", "DateNotEquals", "DateLessThan", "DateLessThanEquals",
-    "DateGreaterThan", "DateGreaterThanEquals",
-    "Bool", "BinaryEquals", "IpAddress", "NotIpAddress",
-    "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike",
-    "Null",
-)
-SET_PREFIXES = ("ForAllValues:", "ForAnyValue:")
-IAM_KINDS = frozenset({"identity", "trust", "permission_set"})
-
-
-def condition_operators() -> frozenset[str]:
-    """Every valid spelling: base, base + IfExists (not Null), each with an optional set prefix."""
-    singles = set(BASE_CONDITION_OPERATORS) | {
-        f"{op}IfExists" for op in BASE_CONDITION_OPERATORS if op != "Null"
-    }
-    return frozenset(singles | {p + op for p in SET_PREFIXES for op in singles})
-
-
-_OPERATORS = condition_operators()
-
-
-def is_condition_operator(name: str) -> bool:
-    return name in _OPERATORS
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a policy document."""
-
-    code: str
-    pointer: str        # "Statement[DenyRoot].Action[1]"; "" for the document itself
-    message: str
-    hint: str = ""
-
-    def format(self) -> str:
-        where = f"{self.pointer}: " if self.pointer else ""
-        text = f"{where}{self.message} [{self.code}]"
-        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+_ALL_OPERATORS = condition_operators()
 
 
 def _did_you_mean(value: str, options: Any, cutoff: float = 0.6) -> str:
@@ -441,7 +373,7 @@ class _Linter:
             if not is_condition_operator(str(operator)):
                 self.add("unknown-condition-operator", op_pointer,
                          f"unknown condition operator {operator!r}",
-                         _did_you_mean(str(operator), _OPERATORS)
+                         _did_you_mean(str(operator), _ALL_OPERATORS)
                          + "operators are e.g. StringEquals, StringLike, ArnNotLike, Bool, Null, "
                          "with optional ...IfExists and ForAllValues:/ForAnyValue:")
             if not isinstance(keys, Mapping) or not keys:
