@@ -22,6 +22,7 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.identity import Directory
 from landing_zone.blueprint.model.network import Vpc
 from landing_zone.plan.components import ComponentResult, member_stack
+from landing_zone.plan.keys import key_arn_for, keys_stack_for
 from landing_zone.plan.model import Pending, Plan, Tags
 from landing_zone.plan.names import logical_id, stack_name
 from landing_zone.plan.network import partition, subnet_export_name, vpc_export_name
@@ -96,6 +97,7 @@ class DirectoryPayload:
     size: Literal["Small", "Large"]
     network: NetworkRef
     admin_secret_name: str | None      # generated admin password (Managed AD, Simple AD)
+    admin_secret_key_arn: str | None   # a blueprint key serving secretsmanager (alias ARN); None: default key
     connector_secret_name: str | None  # service account (AD Connector)
     connector_secret_arn: str | None
     connector_secret_arn_pattern: str | None
@@ -162,6 +164,10 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             share = SharePlan(logical_id=logical_id("Share", directory.domain.lower()), account_ids=account_ids)
 
     connector_secret = directory.service_account_secret if directory.type == "connector" else None
+    secret_key = key_arn_for(bp, service="secretsmanager", account=directory.account, region=directory.region) \
+        if directory.type != "connector" else None
+    if secret_key and keys_stack_for(bp, secret_key):
+        depends.add(keys_stack_for(bp, secret_key))   # the key must exist before the secret uses it
     payload = DirectoryPayload(
         kind=directory.type, prefix=prefix, logical_id=logical_id("Directory", directory.domain.lower()),
         domain=directory.domain.rstrip("."),
@@ -169,6 +175,7 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         edition=directory.edition, size=directory.size, network=ref(directory.vpc, directory.subnets),
         admin_secret_name=f"{plan.name}/directory/{directory.domain.lower()}/admin"
         if directory.type != "connector" else None,
+        admin_secret_key_arn=secret_key,
         connector_secret_name=connector_secret,
         connector_secret_arn=f"{arn}{connector_secret}" if connector_secret else None,
         connector_secret_arn_pattern=f"{arn}{connector_secret}-??????" if connector_secret else None,

@@ -158,3 +158,11 @@ def test_the_scan_catches_a_literal_password(tmp_path):
     assert any("TrustPassword" in p for p in problems)
     assert any("notes.txt: contains a secret value" in p for p in problems)
     assert not any("/Ok/" in p for p in problems)
+
+
+def test_admin_secret_uses_the_blueprint_key_serving_secretsmanager(synthesized):
+    result = synthesized("enterprise")
+    template = result.templates()["globex-directory-us-east-1"]
+    secrets = [r for r in template["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"]
+    assert [s["Properties"]["KmsKeyId"] for s in secrets] == ["arn:aws:kms:us-east-1:100000000005:alias/lz/directory"]
+    assert "globex-keys-identity-us-east-1" in result.plan.stack("globex-directory-us-east-1").depends_on

@@ -16,7 +16,8 @@ EXCLUDED = "\"'`\\/@$%&*()[]{}<>|;:,?~^"
 
 
 class DirectoryAdminSecret(Construct):
-    def __init__(self, scope: Construct, id_: str, *, name: str, logical_id: str, tags: Tags) -> None:
+    def __init__(self, scope: Construct, id_: str, *, name: str, logical_id: str, tags: Tags,
+                 kms_key_arn: str | None = None) -> None:
         super().__init__(scope, id_)
         secret = secretsmanager.CfnSecret(
             self, "Secret", name=name, description="Admin password of the landing zone directory",
@@ -24,6 +25,7 @@ class DirectoryAdminSecret(Construct):
                 secret_string_template=json.dumps({"username": "Admin"}), generate_string_key="password",
                 password_length=PASSWORD_LENGTH, exclude_characters=EXCLUDED,
                 require_each_included_type=True, include_space=False),
+            kms_key_id=kms_key_arn,
             tags=[cdk.CfnTag(key=k, value=v) for k, v in tags])
         secret.override_logical_id(logical_id)
         secret.apply_removal_policy(cdk.RemovalPolicy.RETAIN)

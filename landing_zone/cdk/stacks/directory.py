@@ -31,7 +31,7 @@ class DirectoryStack(cdk.Stack):
         assert payload.admin_secret_name
         secret = DirectoryAdminSecret(self, "AdminSecret", name=payload.admin_secret_name,
                                       logical_id=logical_id("AdminSecret", payload.domain.lower()),
-                                      tags=payload.tags)
+                                      tags=payload.tags, kms_key_arn=payload.admin_secret_key_arn)
         directory = ManagedDirectory(self, "Directory", directory=payload, password=secret.password,
                                      vpc_id=vpc_id, subnet_ids=subnet_ids)
         if payload.trusts:
