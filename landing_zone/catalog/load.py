@@ -10,6 +10,8 @@ from pydantic import ValidationError
 from landing_zone.catalog.model import Control
 
 GUARDRAILS_DIR = Path(__file__).parent / "guardrails"
+# libyaml when available: the catalog is read on every `lz validate`, ten times faster this way.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 GUARD_DIR = Path(__file__).parent / "guard"
 
 
@@ -23,7 +25,7 @@ def load_catalog() -> dict[str, Control]:
     problems: list[str] = []
     for path in sorted(GUARDRAILS_DIR.rglob("*.yaml")):
         try:
-            control = Control.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+            control = Control.model_validate(yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER))
         except (ValidationError, yaml.YAMLError) as exc:
             problems.append(f"{path}: {exc}")
             continue
