@@ -143,6 +143,24 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
       "The directory's Admin password is read once, by CloudFormation, to create the directory; a "
       "Secrets Manager rotation without a function that calls ds:ResetUserPassword would only make "
       "the secret disagree with the directory"),
+    # --- directory trusts: the domain controllers' security group -----------------------------------
+    A("AwsSolutions-IAM5[Resource::*]", "*/Trusts/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "ds:DescribeDirectories (to find the directory's security group, which CloudFormation does not "
+      "expose) and ec2:DescribeSecurityGroups have no resource-level permissions; read-only"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]",
+      "*/Trusts/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "ec2:AuthorizeSecurityGroupIngress/Egress on the directory's own security group, created by AWS "
+      "with an id unknown when synthesizing; limited to groups of the directory's VPC by ec2:Vpc"),
+    # --- keys in a custom key store (handlers/custom_store_key.py) ----------------------------------
+    A("AwsSolutions-IAM5[Resource::*]", "*/CustomStoreKeys/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
+      "kms:CreateKey, kms:ListAliases and kms:ListKeys have no resource-level permissions; CreateKey is "
+      "conditioned to symmetric ENCRYPT_DECRYPT single-Region keys with origin AWS_CLOUDHSM "
+      "(kms:KeyOrigin, kms:KeySpec, kms:KeyUsage, kms:MultiRegion)"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]",
+      "*/CustomStoreKeys/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
+      "The key ids are only known once the handler creates the keys; the statements cover this account's "
+      "keys in this region, and the changing ones (PutKeyPolicy, UpdateKeyDescription, TagResource) only "
+      "CloudHSM keys (kms:KeyOrigin = AWS_CLOUDHSM)"),
 )
 del A
 

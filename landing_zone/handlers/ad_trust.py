@@ -49,6 +49,7 @@ class TrustSpec:
     forwarders: tuple[str, ...]
     selective_auth: str
     password_secret_arn: str
+    ports: tuple[tuple[str, int, int], ...] = ()   # (protocol, from, to): opened to/from the forwarders
 
     @property
     def domain_key(self) -> str:
@@ -61,8 +62,14 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     Properties: DirectoryId, RemoteDomainName, TrustDirection ("One-Way: Outgoing" | "One-Way: Incoming"
     | "Two-Way"), TrustType ("Forest" default | "External"), ConditionalForwarderIpAddrs (IPv4 list, at
     least one), SelectiveAuth ("Enabled" | "Disabled" default), PasswordSecretArn (a Secrets Manager
-    secret holding the password as a plain string or as JSON {"password": ...}).
+    secret holding the password as a plain string or as JSON {"password": ...}), TrustPorts (optional:
+    "tcp:53", "tcp:3268-3269", "icmp", ...; the ports AWS documents for trusts).
     PhysicalResourceId: the trust id.
+
+    Create and Update first make sure the directory's own security group (the one AWS created for its
+    domain controllers; CloudFormation does not expose it) allows TrustPorts in and out to every
+    conditional forwarder address (/32). Rules are only added, never removed: another trust of the
+    same directory may use the same servers.
 
     Update: new forwarder IPs -> UpdateConditionalForwarder; SelectiveAuth -> UpdateTrust; a new
     DirectoryId or RemoteDomainName -> a new trust (new physical id; CloudFormation then deletes the old
@@ -83,6 +90,8 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     LOG.info("trust %s -> %s, %s, %s, selective auth %s, forwarders %s", spec.directory_id,
              spec.remote_domain_name, spec.direction, spec.trust_type, spec.selective_auth,
              ", ".join(spec.forwarders))
+    if spec.ports:
+        _allow_trust_traffic(ds, spec)
     if request == "Create":
         trust_id = _create(ds, spec)
     else:
@@ -143,7 +152,35 @@ def parse_properties(props: dict[str, Any]) -> TrustSpec:
     if not SECRET_ARN.match(secret_arn):
         raise TrustError(f"PasswordSecretArn {secret_arn!r} is not a Secrets Manager secret ARN "
                          "(arn:aws:secretsmanager:<region>:<account>:secret:<name>)")
-    return TrustSpec(directory_id, domain, direction, trust_type, _forwarders(props), selective, secret_arn)
+    return TrustSpec(directory_id, domain, direction, trust_type, _forwarders(props), selective, secret_arn,
+                     _ports(props))
+
+
+PORT = re.compile(r"^(tcp|udp):(\d{1,5})(?:-(\d{1,5}))?$|^icmp$")
+
+
+def _ports(props: dict[str, Any]) -> tuple[tuple[str, int, int], ...]:
+    """TrustPorts: "tcp:53", "udp:49152-65535" or "icmp" (all ICMP types)."""
+    raw = props.get("TrustPorts") or []
+    items = raw.split(",") if isinstance(raw, str) else list(raw)
+    ports: list[tuple[str, int, int]] = []
+    for item in (str(i).strip().lower() for i in items):
+        if not item:
+            continue
+        match = PORT.match(item)
+        if match is None:
+            raise TrustError(f"TrustPorts: {item!r} is not a port; expected tcp:<port>, udp:<from>-<to> or icmp")
+        if item == "icmp":
+            port = ("icmp", -1, -1)
+        else:
+            low = int(match.group(2))
+            high = int(match.group(3) or low)
+            if not 0 < low <= high <= 65535:
+                raise TrustError(f"TrustPorts: {item!r} is not a port range within 1-65535")
+            port = (match.group(1), low, high)
+        if port not in ports:
+            ports.append(port)
+    return tuple(ports)
 
 
 def _text(props: dict[str, Any], name: str) -> str:
@@ -299,6 +336,75 @@ def _delete(ds: Any, event: dict[str, Any]) -> str:
         raise TrustError(f"deleting trust {trust_id} failed: {exc}") from exc
     LOG.info("deleting trust %s and its conditional forwarder", trust_id)
     return trust_id
+
+
+def _allow_trust_traffic(ds: Any, spec: TrustSpec) -> None:
+    """Open spec.ports in and out between the directory's security group and each forwarder (/32)."""
+    try:
+        found = ds.describe_directories(DirectoryIds=[spec.directory_id]).get("DirectoryDescriptions", [])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "EntityDoesNotExistException":
+            raise TrustError(f"directory {spec.directory_id} does not exist in this account and region; "
+                             "check the DirectoryId") from exc
+        raise TrustError(f"describing directory {spec.directory_id} failed: {_error_text(exc)}") from exc
+    group_id = ((found[0].get("VpcSettings") or {}).get("SecurityGroupId") if found else None)
+    if not group_id:
+        raise TrustError(f"directory {spec.directory_id} reports no security group (VpcSettings."
+                         "SecurityGroupId); it must be an AWS Managed Microsoft AD in a VPC")
+    ec2 = boto3.client("ec2")
+    wanted = [(protocol, low, high, f"{ip}/32") for ip in spec.forwarders for protocol, low, high in spec.ports]
+    try:
+        groups = ec2.describe_security_groups(GroupIds=[group_id]).get("SecurityGroups") or [{}]
+    except (ClientError, BotoCoreError) as exc:
+        raise TrustError(f"describing security group {group_id} of directory {spec.directory_id} "
+                         f"failed: {_error_text(exc)}") from exc
+    group = groups[0]
+    for direction, key, call in (("ingress", "IpPermissions", ec2.authorize_security_group_ingress),
+                                 ("egress", "IpPermissionsEgress", ec2.authorize_security_group_egress)):
+        have = _rules(group.get(key) or [])
+        missing = [rule for rule in wanted if rule not in have]
+        if not missing:
+            continue
+        permissions = [_permission(rule, spec.remote_domain_name) for rule in missing]
+        try:
+            call(GroupId=group_id, IpPermissions=permissions)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "InvalidPermission.Duplicate":
+                raise TrustError(f"allowing trust traffic ({direction}) in security group {group_id} of "
+                                 f"directory {spec.directory_id} failed: {_error_text(exc)}") from exc
+            # Added meanwhile by someone else: one rule at a time, skipping those that exist.
+            for permission in permissions:
+                try:
+                    call(GroupId=group_id, IpPermissions=[permission])
+                except ClientError as inner:
+                    if inner.response.get("Error", {}).get("Code") != "InvalidPermission.Duplicate":
+                        raise TrustError(f"allowing trust traffic ({direction}) in security group "
+                                         f"{group_id} failed: {_error_text(inner)}") from inner
+        except BotoCoreError as exc:
+            raise TrustError(f"allowing trust traffic ({direction}) in security group {group_id} "
+                             f"failed: {exc}") from exc
+        LOG.info("security group %s of %s: %d %s rules added for %s", group_id, spec.directory_id,
+                 len(missing), direction, spec.remote_domain_name)
+
+
+def _rules(permissions: list[dict[str, Any]]) -> set[tuple[str, int, int, str]]:
+    """Existing rules as (protocol, from, to, cidr); protocol numbers named as the plan names them."""
+    names = {"6": "tcp", "17": "udp", "1": "icmp"}
+    out = set()
+    for permission in permissions:
+        protocol = str(permission.get("IpProtocol"))
+        protocol = names.get(protocol, protocol)
+        low, high = permission.get("FromPort", -1), permission.get("ToPort", -1)
+        for ip_range in permission.get("IpRanges") or []:
+            out.add((protocol, int(low), int(high), ip_range.get("CidrIp")))
+    return out
+
+
+def _permission(rule: tuple[str, int, int, str], domain: str) -> dict[str, Any]:
+    protocol, low, high, cidr = rule
+    label = "icmp" if protocol == "icmp" else f"{protocol} {low}" + (f"-{high}" if high != low else "")
+    return {"IpProtocol": protocol, "FromPort": low, "ToPort": high,
+            "IpRanges": [{"CidrIp": cidr, "Description": f"trust {domain} {label}"}]}
 
 
 def _find_trust(ds: Any, spec: TrustSpec) -> dict[str, Any] | None:

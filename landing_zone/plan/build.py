@@ -13,6 +13,7 @@ from landing_zone.plan.context import landing_zone_context
 from landing_zone.plan.guardrails import resolve_guardrails
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
+from landing_zone.plan.network import sharing_stack
 from landing_zone.plan.policies import PolicyPlan, plan_policies
 from landing_zone.plan.stacksets import (
     StackSetPlan, config_baseline, detective_stacksets, proactive_stacksets, rules_bucket_name,
@@ -99,6 +100,11 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         stacks += result.stacks
         pending += result.pending
         issues += result.issues
+    sharing = sharing_stack(plan)
+    if sharing.name not in {s.name for s in stacks} and any(sharing.name in s.depends_on for s in stacks):
+        # A RAM share outside the network component (the directory's resolver rule) when the
+        # network shares nothing: the stack enabling sharing comes before the first component stack.
+        stacks.insert(len(plan.stacks), sharing)
     issues += [issue for stack in stacks for issue in _over_budget(stack)]
     if issues:
         raise BlueprintError(loaded.locate(issues))

@@ -25,7 +25,9 @@ from landing_zone.plan.components import ComponentResult, member_stack
 from landing_zone.plan.keys import key_arn_for, keys_stack_for
 from landing_zone.plan.model import Pending, Plan, Tags
 from landing_zone.plan.names import logical_id, stack_name
-from landing_zone.plan.network import partition, subnet_export_name, vpc_export_name
+from landing_zone.plan.network import (
+    SHARING_COMPONENT, ResolverEndpointPlan, partition, resolve_principals, subnet_export_name, vpc_export_name)
+from landing_zone.plan.network import SharePlan as RamSharePlan
 from landing_zone.plan.targets import Tree
 
 COMPONENT = "directory"
@@ -87,6 +89,20 @@ class SharePlan:
 
 
 @dataclass(frozen=True)
+class DnsPlan:
+    """Item 5: a Route 53 Resolver rule forwarding the directory's domain to its DNS addresses
+    (the directory's DnsIpAddresses, known at deploy time), through an outbound endpoint in the
+    directory's subnets, shared through RAM with the directory's share_with targets. The directory's
+    own VPC is not associated: the rule is for the VPCs of the accounts it is shared with."""
+
+    endpoint: ResolverEndpointPlan      # subnets: the directory's two; egress: the VPC CIDR on 53
+    rule_name: str
+    rule_logical_id: str
+    share: RamSharePlan | None          # None while no target has an id yet (pending)
+    tags: Tags
+
+
+@dataclass(frozen=True)
 class DirectoryPayload:
     kind: Literal["microsoft-ad", "simple", "connector"]
     prefix: str                 # names functions, the secret and the security group
@@ -103,11 +119,13 @@ class DirectoryPayload:
     connector_secret_arn_pattern: str | None
     dns_ips: tuple[str, ...]           # AD Connector: on-premises DNS servers
     trusts: tuple[TrustPlan, ...]
-    trust_peers: tuple[str, ...]       # /32 CIDRs of the trusts' forwarders (security group)
+    trust_peers: tuple[str, ...]       # /32 CIDRs of the trusts' forwarders (the trust handler opens
+                                       # trust_ports to them in the directory's own security group)
     trust_ports: tuple[tuple[str, int, int], ...]
     replicas: tuple[ReplicaPlan, ...]
     share: SharePlan | None
     tags: Tags
+    dns: DnsPlan | None = None
 
 
 def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
@@ -163,6 +181,13 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         if account_ids:
             share = SharePlan(logical_id=logical_id("Share", directory.domain.lower()), account_ids=account_ids)
 
+    dns = None
+    if directory.type in ("microsoft-ad", "simple") and directory.share_with \
+            and not directory.share_with.is_empty():
+        dns = _dns(plan, directory, prefix, vpcs[directory.vpc].cidr, result)
+        if dns.share:
+            depends.add(stack_name(plan.name, SHARING_COMPONENT))
+
     connector_secret = directory.service_account_secret if directory.type == "connector" else None
     secret_key = key_arn_for(bp, service="secretsmanager", account=directory.account, region=directory.region) \
         if directory.type != "connector" else None
@@ -184,11 +209,27 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         trust_peers=peers if directory.type == "microsoft-ad" else (),
         trust_ports=TRUST_PORTS if directory.type == "microsoft-ad" and trusts else (),
         replicas=tuple(replicas), share=share,
-        tags=tuple(sorted(dict(plan.tags, Name=prefix).items())))
+        tags=tuple(sorted(dict(plan.tags, Name=prefix).items())), dns=dns)
     member_stack(plan, result, account=directory.account, component=COMPONENT, region=directory.region,
                  description=f"{plan.name} landing zone: directory {payload.domain} ({directory.type})",
                  resources=count_resources(payload), payload=payload, depends_on=tuple(sorted(depends)))
     return result
+
+
+def _dns(plan: Plan, directory: Directory, prefix: str, vpc_cidr: str, result: ComponentResult) -> DnsPlan:
+    domain = directory.domain.rstrip(".").lower()
+    tags = tuple(sorted(dict(plan.tags, Name=f"{prefix}-dns").items()))
+    endpoint = ResolverEndpointPlan(
+        name=f"{prefix}-dns", logical_id=logical_id("DirectoryDnsEndpoint", domain),
+        subnets=tuple(directory.subnets[:2]), egress=(vpc_cidr,), tags=tags)
+    share_name = f"{prefix}-resolver-rule"
+    assert directory.share_with is not None
+    principals = resolve_principals(plan, directory.share_with, f"RAM share {share_name}", result)
+    share = RamSharePlan(name=share_name, logical_id=logical_id("DirectoryDnsShare", domain),
+                         kind="resolver-rule", resources=(), principals=principals,
+                         tags=plan.tags) if principals else None
+    return DnsPlan(endpoint=endpoint, rule_name=f"{prefix}-{domain.replace('.', '-')}",
+                   rule_logical_id=logical_id("DirectoryDnsRule", domain), share=share, tags=tags)
 
 
 def _replica_placement(directory: Directory, region: str, vpc_name: str | None, subnets: list[str],
@@ -211,7 +252,9 @@ def count_resources(payload: DirectoryPayload) -> int:
         return waiting + 1
     total = 2                                           # secret, directory
     if payload.trusts:
-        total += 1 + waiting + len(payload.trusts)      # security group, provider, trusts
+        total += waiting + len(payload.trusts)          # provider, trusts
+    if payload.dns:
+        total += 3 + (1 if payload.dns.share else 0)    # endpoint security group, endpoint, rule; share
     if payload.replicas:
         total += waiting + len(payload.replicas)
     if payload.share:

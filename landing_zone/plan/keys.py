@@ -30,6 +30,9 @@ COMPONENT = "keys"
 # plus its provider (function and role); the consuming stack gets one reader plus its provider.
 WRITER_PROVIDER_RESOURCES = 2
 READER_RESOURCES = 3
+# Keys in a custom key store: one handler provider per stack (handler function, its role and policy;
+# the Provider framework's function, role and policy), then a custom resource and an alias per key.
+CUSTOM_STORE_PROVIDER_RESOURCES = 6
 
 
 @dataclass(frozen=True)
@@ -77,9 +80,32 @@ class ReplicaKey:
 
 
 @dataclass(frozen=True)
+class CustomStoreKey:
+    """A single-Region key in a custom key store (CloudHSM), created by the custom_store_key handler
+    (AWS::KMS::Key accepts only the AWS_KMS and EXTERNAL origins), and its AWS::KMS::Alias."""
+
+    alias: str
+    logical_id: str
+    alias_logical_id: str
+    description: str
+    custom_key_store_id: str
+    policy: str                         # minified JSON
+    tags: Tags
+    account: str = ""
+    services: tuple[str, ...] = ()
+    grant_accounts: tuple[str, ...] = ()
+    grant_units: tuple[str, ...] = ()
+
+    @property
+    def policy_document(self) -> dict:
+        return json.loads(self.policy)
+
+
+@dataclass(frozen=True)
 class KeysStackPayload:
     primaries: tuple[PrimaryKey, ...] = ()
     replicas: tuple[ReplicaKey, ...] = ()
+    custom_store_keys: tuple[CustomStoreKey, ...] = ()
     export_regions: tuple[str, ...] = ()    # regions of stacks that read a primary's ARN from here
 
 
@@ -89,6 +115,7 @@ class _Group:
     region: str
     primaries: list[PrimaryKey] = field(default_factory=list)
     replicas: list[ReplicaKey] = field(default_factory=list)
+    custom_store_keys: list[CustomStoreKey] = field(default_factory=list)
 
 
 def partition(region: str) -> str:
@@ -163,13 +190,13 @@ def _uses_in_blueprint(bp: Blueprint) -> list[_KeyUse]:
 
 def _uses_in_plan(plan: Plan) -> list[_KeyUse]:
     regions: dict[tuple[str, str], list[str]] = defaultdict(list)
-    keys: dict[tuple[str, str], PrimaryKey] = {}
+    keys: dict[tuple[str, str], PrimaryKey | CustomStoreKey] = {}
     for stack in plan.stacks:
         if stack.component != COMPONENT:
             continue
-        for key in (*stack.payload.primaries, *stack.payload.replicas):
+        for key in (*stack.payload.primaries, *stack.payload.replicas, *stack.payload.custom_store_keys):
             regions[(stack.account_id, key.alias)].append(stack.region)
-            if isinstance(key, PrimaryKey):
+            if isinstance(key, (PrimaryKey, CustomStoreKey)):
                 keys[(stack.account_id, key.alias)] = key
     return [_KeyUse(k.alias, k.account, owner_id, tuple(regions[(owner_id, alias)]), k.services,
                     k.grant_accounts, k.grant_units) for (owner_id, alias), k in keys.items()]
@@ -185,13 +212,6 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
 
     for index, key in enumerate(bp.keys):
         loc = ("keys", index)
-        if key.custom_key_store_id:
-            result.pending.append(Pending(
-                f"key {key.alias}", f"keys in a custom key store ({key.custom_key_store_id}) cannot be "
-                "created by CloudFormation (it accepts only AWS_KMS and EXTERNAL origins); create it "
-                "with `aws kms create-key --origin AWS_CLOUDHSM --custom-key-store-id ...` and its alias "
-                "by hand until the landing zone ships a custom resource for it"))
-            continue
         owner = plan.account(key.account)
         if not owner.id:
             for region in (key.primary_region, *key.replica_regions):
@@ -199,6 +219,18 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             continue
         grant_ids, org_paths = _grants(plan, key, result)
         tags = plan.tags
+        if key.custom_key_store_id:
+            # Single-Region only (checks/keys.py); no rotation, no pending window: the handler never
+            # deletes the key.
+            group(key.account, key.primary_region).custom_store_keys.append(CustomStoreKey(
+                alias=key.alias, logical_id=logical_id("Key", key.alias.removeprefix("alias/")),
+                alias_logical_id=logical_id("Alias", key.alias.removeprefix("alias/")),
+                description=key.description or f"{bp.name} landing zone key {key.alias}",
+                custom_key_store_id=key.custom_key_store_id,
+                policy=_policy(bp, plan, key, owner.id, key.primary_region, grant_ids, org_paths, loc, result),
+                tags=tags, account=key.account, services=tuple(sorted(key.services)),
+                grant_accounts=tuple(sorted(key.grants.accounts)), grant_units=tuple(sorted(key.grants.units))))
+            continue
         primary = PrimaryKey(
             alias=key.alias, logical_id=logical_id("Key", key.alias.removeprefix("alias/")),
             alias_logical_id=logical_id("Alias", key.alias.removeprefix("alias/")),
@@ -245,6 +277,7 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             continue
         payload = KeysStackPayload(primaries=tuple(sorted(g.primaries, key=lambda k: k.alias)),
                                    replicas=tuple(sorted(g.replicas, key=lambda k: k.alias)),
+                                   custom_store_keys=tuple(sorted(g.custom_store_keys, key=lambda k: k.alias)),
                                    export_regions=tuple(sorted(exports[name])))
         stacks[name] = StackPlan(
             name=name, component=COMPONENT, account_id=member.id, region=region,
@@ -261,8 +294,11 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
 
 
 def stack_resources(payload: KeysStackPayload) -> int:
-    """Resources of a keys stack: key and alias per key, plus CDK's cross-region reference plumbing."""
-    count = 2 * (len(payload.primaries) + len(payload.replicas))
+    """Resources of a keys stack: key and alias per key, plus CDK's cross-region reference plumbing
+    and the custom key store handler's provider."""
+    count = 2 * (len(payload.primaries) + len(payload.replicas) + len(payload.custom_store_keys))
+    if payload.custom_store_keys:
+        count += CUSTOM_STORE_PROVIDER_RESOURCES
     if payload.export_regions:
         count += WRITER_PROVIDER_RESOURCES + len(payload.export_regions)
     if payload.replicas:
@@ -271,8 +307,9 @@ def stack_resources(payload: KeysStackPayload) -> int:
 
 
 def _rotation(key: Key) -> bool:
-    """Rotation is on by default for AWS_KMS keys; EXTERNAL keys cannot rotate (asking is an error)."""
-    return key.rotation and key.origin == "AWS_KMS"
+    """Rotation is on by default for AWS_KMS keys; EXTERNAL and custom key store keys cannot rotate
+    (asking is an error, checks/keys.py)."""
+    return key.rotation and key.origin == "AWS_KMS" and not key.custom_key_store_id
 
 
 def _grants(plan: Plan, key: Key, result: ComponentResult) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -352,11 +389,11 @@ def _encrypts_log_bucket(bp: Blueprint, plan: Plan, key: Key, owner_id: str, reg
 
 def keys_stack_for(bp: Blueprint, alias_arn: str) -> str | None:
     """The keys stack that creates the key behind `alias_arn` (from `key_arn_for`), for a stack
-    that encrypts with it to depend on; None when no stack does (a custom key store key)."""
+    that encrypts with it to depend on; None when no stack does."""
     _, _, _, region, owner_id, alias = alias_arn.split(":", 5)
     owner = next((a.name for a in bp.organization.accounts if a.id == owner_id), None)
     key = next((k for k in bp.keys if k.alias == alias and k.account == owner), None)
-    if owner is None or key is None or key.custom_key_store_id:
+    if owner is None or key is None:
         return None
     return keys_stack_name(bp.name, owner, region)
 

@@ -175,12 +175,18 @@ def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         result.stacks[result.stacks.index(stack)] = final
         uses_sharing = uses_sharing or bool(payload.shares)
     if uses_sharing:
-        result.stacks.insert(0, StackPlan(
-            name=sharing, component=SHARING_COMPONENT, account_id=plan.management_account_id,
-            region=plan.home_region, resources=SHARING_STACK_RESOURCES,
-            description=f"{plan.name} landing zone: RAM sharing with the organization",
-            payload=SharingPayload(prefix=plan.name)))
+        result.stacks.insert(0, sharing_stack(plan))
     return result
+
+
+def sharing_stack(plan: Plan) -> StackPlan:
+    """The management-account stack that turns on RAM sharing with the organization; every stack
+    holding a RAM share depends on it (build_plan adds it when only other components need it)."""
+    return StackPlan(
+        name=stack_name(plan.name, SHARING_COMPONENT), component=SHARING_COMPONENT,
+        account_id=plan.management_account_id, region=plan.home_region, resources=SHARING_STACK_RESOURCES,
+        description=f"{plan.name} landing zone: RAM sharing with the organization",
+        payload=SharingPayload(prefix=plan.name))
 
 
 def _owners(network: Network) -> set[tuple[str, str]]:

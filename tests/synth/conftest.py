@@ -54,6 +54,38 @@ def synthesized(tmp_path_factory) -> Callable[[str], Synthesized]:
     return get
 
 
+CUSTOM_STORE_BLUEPRINT = """\
+version: 1
+name: acme
+home_region: us-east-1
+governed_regions: [us-east-1]
+organization:
+  id: o-a1b2c3d4e5
+  root_id: r-a1b2
+  management_account_id: "111111111111"
+  units: [{name: Security, id: ou-a1b2-11111111}]
+  accounts:
+    - {name: log-archive, email: a+la@example.com, unit: Security, role: log-archive, id: "222222222222"}
+    - {name: audit, email: a+au@example.com, unit: Security, role: audit, id: "333333333333"}
+keys:
+  - {alias: alias/lz/hsm, account: audit, primary_region: us-east-1, services: [sns],
+     custom_key_store_id: cks-1234567890abcdef0}
+  - {alias: alias/lz/plain, account: audit, primary_region: us-east-1}
+"""
+
+
+@pytest.fixture(scope="session")
+def custom_store_keys(tmp_path_factory) -> Synthesized:
+    """The keys stack of a small blueprint with a custom key store key (no shipped blueprint has one)."""
+    import dataclasses
+
+    path = tmp_path_factory.mktemp("bp-custom-store") / "bp.yaml"
+    path.write_text(CUSTOM_STORE_BLUEPRINT)
+    plan = build_plan(load_blueprint(path))
+    plan = dataclasses.replace(plan, stacks=tuple(s for s in plan.stacks if s.component == "keys"))
+    return synth_plan(plan, tmp_path_factory.mktemp("cdk-custom-store"))
+
+
 ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 

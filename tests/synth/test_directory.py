@@ -60,10 +60,14 @@ def test_trust_properties_name_the_secret_only(template):
     (trust,) = resources(template, "Custom::DirectoryTrust").values()
     props = dict(trust["Properties"])
     props.pop("ServiceToken")
+    ports = props.pop("TrustPorts")
     assert props == {"DirectoryId": {"Ref": next(iter(resources(template, "AWS::DirectoryService::MicrosoftAD")))},
                      "RemoteDomainName": "onprem.example.com", "TrustDirection": "Two-Way", "TrustType": "Forest",
                      "ConditionalForwarderIpAddrs": ["192.168.1.10", "192.168.1.11"], "SelectiveAuth": "Disabled",
                      "PasswordSecretArn": "arn:aws:secretsmanager:us-east-1:100000000005:secret:lz/ad/onprem-trust"}
+    for wanted in ["tcp:53", "udp:53", "tcp:88", "tcp:389", "tcp:445", "tcp:464", "tcp:636", "tcp:3268-3269",
+                   "tcp:9389", "tcp:49152-65535", "udp:123", "udp:138", "icmp"]:
+        assert wanted in ports
 
 
 def test_trust_handler_policy_is_least_privilege(template):
@@ -76,15 +80,42 @@ def test_trust_handler_policy_is_least_privilege(template):
     assert trust and all("directory/" in json.dumps(s["Resource"]) for s in trust)
 
 
-def test_trust_security_group_opens_the_documented_ports_to_the_forwarders(template):
-    (group,) = resources(template, "AWS::EC2::SecurityGroup").values()
-    ingress = group["Properties"]["SecurityGroupIngress"]
-    assert {r["CidrIp"] for r in ingress} == {"192.168.1.10/32", "192.168.1.11/32"}
-    ports = {(r["IpProtocol"], r["FromPort"], r["ToPort"]) for r in ingress}
-    for wanted in [("tcp", 53, 53), ("udp", 53, 53), ("tcp", 88, 88), ("tcp", 389, 389), ("tcp", 445, 445),
-                   ("tcp", 464, 464), ("tcp", 636, 636), ("tcp", 3268, 3269), ("tcp", 9389, 9389),
-                   ("tcp", 49152, 65535), ("udp", 123, 123), ("udp", 138, 138), ("icmp", -1, -1)]:
-        assert wanted in ports
+def test_trust_handler_opens_ports_only_in_security_groups_of_the_directory_vpc(template):
+    statements = [s for p in resources(template, "AWS::IAM::Policy").values()
+                  for s in p["Properties"]["PolicyDocument"]["Statement"]]
+    (authorize,) = {json.dumps(s, sort_keys=True): s for s in statements
+                    if "ec2:AuthorizeSecurityGroupIngress" in s["Action"] and s["Resource"] != "*"}.values()
+    assert sorted(authorize["Action"]) == ["ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress"]
+    assert "security-group/*" in json.dumps(authorize["Resource"])
+    vpc = authorize["Condition"]["ArnEquals"]["ec2:Vpc"]
+    assert {"Fn::ImportValue": "globex-vpc-identity-id"} in vpc["Fn::Join"][1]
+    # No separate trust security group: the rules go into the directory's own group.
+    groups = resources(template, "AWS::EC2::SecurityGroup")
+    assert all("SecurityGroupIngress" not in g["Properties"] for g in groups.values())
+
+
+def test_resolver_rule_forwards_the_domain_to_the_directory_and_is_shared(template):
+    directory_id = next(iter(resources(template, "AWS::DirectoryService::MicrosoftAD")))
+    (rule_id, rule), = resources(template, "AWS::Route53Resolver::ResolverRule").items()
+    props = rule["Properties"]
+    assert (props["DomainName"], props["RuleType"]) == ("corp.example.com", "FORWARD")
+    assert props["TargetIps"] == [
+        {"Ip": {"Fn::Select": [i, {"Fn::GetAtt": [directory_id, "DnsIpAddresses"]}]}, "Port": "53"}
+        for i in range(2)]
+    (endpoint,) = resources(template, "AWS::Route53Resolver::ResolverEndpoint").values()
+    assert endpoint["Properties"]["Direction"] == "OUTBOUND"
+    assert props["ResolverEndpointId"] == {"Fn::GetAtt": [next(iter(
+        resources(template, "AWS::Route53Resolver::ResolverEndpoint"))), "ResolverEndpointId"]}
+    assert [ip["SubnetId"] for ip in endpoint["Properties"]["IpAddresses"]] == [
+        {"Fn::ImportValue": "globex-vpc-identity-subnet-ds-a-id"},
+        {"Fn::ImportValue": "globex-vpc-identity-subnet-ds-b-id"}]
+    assert not resources(template, "AWS::Route53Resolver::ResolverRuleAssociation")
+    (share,) = resources(template, "AWS::RAM::ResourceShare").values()
+    assert share["Properties"]["AllowExternalPrincipals"] is False
+    assert share["Properties"]["ResourceArns"] == [{"Fn::GetAtt": [rule_id, "Arn"]}]
+    assert share["Properties"]["Principals"] and all(
+        re.fullmatch(r"arn:aws:organizations::\d{12}:ou/o-\w+/ou-[\w-]+|\d{12}", p)
+        for p in share["Properties"]["Principals"])
 
 
 def test_replication_to_eu_west_1_and_sharing(template):

@@ -1,6 +1,8 @@
 """Keys stacks of the enterprise blueprint: primaries, replicas in other regions, aliases, retention."""
 from __future__ import annotations
 
+import json
+
 from landing_zone.plan.keys import KeysStackPayload
 
 
@@ -79,3 +81,38 @@ def test_no_principal_but_the_owner_gets_kms_star_in_synthesized_policies(synthe
                     actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                     if "kms:*" in actions:
                         assert statement["Principal"] == {"AWS": f"arn:aws:iam::{stack.account_id}:root"}
+
+
+def test_custom_key_store_key_is_a_custom_resource_named_by_a_native_alias(custom_store_keys):
+    result = custom_store_keys
+    (stack,) = result.plan.stacks
+    template = result.templates()[stack.name]
+    assert len(template["Resources"]) == stack.resources
+    (hsm,) = stack.payload.custom_store_keys
+    resource = template["Resources"][hsm.logical_id]
+    assert resource["Type"] == "Custom::CustomKeyStoreKey"
+    assert (resource["DeletionPolicy"], resource["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    props = resource["Properties"]
+    assert (props["Alias"], props["CustomKeyStoreId"]) == ("alias/lz/hsm", "cks-1234567890abcdef0")
+    assert json.loads(props["Policy"]) == hsm.policy_document
+    alias = template["Resources"][hsm.alias_logical_id]
+    assert alias["Type"] == "AWS::KMS::Alias"
+    assert alias["Properties"] == {"AliasName": "alias/lz/hsm",
+                                   "TargetKeyId": {"Fn::GetAtt": [hsm.logical_id, "KeyId"]}}
+    # Least privilege: CreateKey only for symmetric single-Region CloudHSM keys; changes only to such keys.
+    policies = [r["Properties"]["PolicyDocument"]["Statement"] for r in of_type(template, "AWS::IAM::Policy").values()]
+    statements = [s for doc in policies for s in doc
+                  if any(str(a).startswith("kms:") for a in as_list(s["Action"]))]
+    create = next(s for s in statements if s["Action"] == "kms:CreateKey")
+    assert create["Condition"] == {"StringEquals": {"kms:KeyOrigin": "AWS_CLOUDHSM", "kms:KeySpec": "SYMMETRIC_DEFAULT",
+                                                    "kms:KeyUsage": "ENCRYPT_DECRYPT"},
+                                   "Bool": {"kms:MultiRegion": "false"}}
+    change = next(s for s in statements if "kms:PutKeyPolicy" in as_list(s["Action"]))
+    assert change["Condition"] == {"StringEquals": {"kms:KeyOrigin": "AWS_CLOUDHSM"}}
+    assert not any("kms:*" in as_list(s["Action"]) for s in statements)
+    # The plain key next to it is still a native AWS::KMS::Key.
+    assert len(of_type(template, "AWS::KMS::Key")) == 1
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else [value]

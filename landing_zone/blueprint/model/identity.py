@@ -58,7 +58,9 @@ class Directory(Model):
     replicate_to: list[DirectoryReplica] = Field(default_factory=list, description="Replica regions "
                                                  "(Enterprise only); a plain region name is accepted. "
                                                  "Default: none.")
-    share_with: Targets | None = Field(default=None, description="Directory sharing targets. Default: "
+    share_with: Targets | None = Field(default=None, description="Accounts and OUs the directory is shared "
+                                       "with (ShareDirectory), and the DNS forwarding rule for its domain "
+                                       "through RAM. Default: "
                                        "not shared.")
 
     @field_validator("replicate_to", mode="before")

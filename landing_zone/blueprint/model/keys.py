@@ -26,8 +26,8 @@ class Key(Model):
     origin: Literal["AWS_KMS", "EXTERNAL"] = Field(default="AWS_KMS", description="Key material origin. "
                                                    "Default: AWS_KMS.")
     custom_key_store_id: str | None = Field(default=None, description="CloudHSM key store id (single-"
-                                            "Region keys only; not created by CloudFormation, so reported as "
-                                            "pending). Default: none.")
+                                            "Region keys only; created by a custom resource, origin "
+                                            "AWS_CLOUDHSM). Default: none.")
     rotation: bool = Field(default=True, description="Automatic rotation. Default: on for AWS_KMS keys; "
                            "off for EXTERNAL and custom key store keys, which cannot rotate (asking is an "
                            "error).")

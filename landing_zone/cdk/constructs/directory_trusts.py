@@ -10,18 +10,30 @@ from landing_zone.plan.directory import TrustPlan
 
 
 class DirectoryTrusts(Construct):
-    def __init__(self, scope: Construct, id_: str, *, prefix: str, directory_id: str,
-                 trusts: tuple[TrustPlan, ...]) -> None:
+    def __init__(self, scope: Construct, id_: str, *, prefix: str, directory_id: str, vpc_id: str,
+                 trusts: tuple[TrustPlan, ...], ports: tuple[tuple[str, int, int], ...]) -> None:
         super().__init__(scope, id_)
         directory_arn = (f"arn:{cdk.Aws.PARTITION}:ds:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:"
                          f"directory/{directory_id}")
+        vpc_arn = f"arn:{cdk.Aws.PARTITION}:ec2:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:vpc/{vpc_id}"
+        groups = f"arn:{cdk.Aws.PARTITION}:ec2:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:security-group/*"
         provider = HandlerProvider(self, "Handler", module="ad_trust", function_name=f"{prefix}-ad-trust",
                                    waits=True, statements=[
             iam.PolicyStatement(actions=["ds:CreateTrust", "ds:DescribeTrusts", "ds:UpdateTrust",
                                          "ds:UpdateConditionalForwarder", "ds:DeleteTrust"],
                                 resources=[directory_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"],
-                                resources=sorted({t.secret_arn_pattern for t in trusts}))])
+                                resources=sorted({t.secret_arn_pattern for t in trusts})),
+            # The directory's own security group (AWS creates it; CloudFormation does not expose its id):
+            # only groups of the directory's VPC.
+            iam.PolicyStatement(actions=["ec2:AuthorizeSecurityGroupIngress",
+                                         "ec2:AuthorizeSecurityGroupEgress"],
+                                resources=[groups], conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}}),
+            # No resource-level permissions for these two reads.
+            iam.PolicyStatement(actions=["ds:DescribeDirectories", "ec2:DescribeSecurityGroups"],
+                                resources=["*"])])
+        port_names = ["icmp" if protocol == "icmp" else f"{protocol}:{low}" + (f"-{high}" if high != low else "")
+                      for protocol, low, high in ports]
         self.trusts: dict[str, cdk.CustomResource] = {}
         for trust in trusts:
             resource = cdk.CustomResource(
@@ -30,6 +42,7 @@ class DirectoryTrusts(Construct):
                             "TrustDirection": trust.direction, "TrustType": trust.trust_type,
                             "ConditionalForwarderIpAddrs": list(trust.forwarders),
                             "SelectiveAuth": trust.selective_auth,
+                            "TrustPorts": port_names,
                             # The secret's ARN, never its value: the handler reads it.
                             "PasswordSecretArn": trust.secret_arn})
             (resource.node.default_child).override_logical_id(trust.logical_id)  # type: ignore[union-attr]

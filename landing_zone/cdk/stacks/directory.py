@@ -6,11 +6,11 @@ from constructs import Construct
 
 from landing_zone.cdk.constructs.ad_connector import AdConnector
 from landing_zone.cdk.constructs.directory_admin_secret import DirectoryAdminSecret
+from landing_zone.cdk.constructs.directory_dns import DirectoryDns
 from landing_zone.cdk.constructs.directory_replicas import DirectoryReplicas
 from landing_zone.cdk.constructs.directory_share import DirectoryShare
 from landing_zone.cdk.constructs.directory_trusts import DirectoryTrusts
 from landing_zone.cdk.constructs.managed_directory import ManagedDirectory
-from landing_zone.cdk.constructs.trust_security_group import TrustSecurityGroup
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.directory import DirectoryPayload
 from landing_zone.plan.names import logical_id
@@ -35,12 +35,13 @@ class DirectoryStack(cdk.Stack):
         directory = ManagedDirectory(self, "Directory", directory=payload, password=secret.password,
                                      vpc_id=vpc_id, subnet_ids=subnet_ids)
         if payload.trusts:
-            TrustSecurityGroup(self, "TrustSecurityGroup", name=f"{payload.prefix}-trusts",
-                               logical_id=logical_id("TrustSecurityGroup", payload.domain.lower()),
-                               vpc_id=vpc_id, peers=payload.trust_peers, ports=payload.trust_ports,
-                               tags=payload.tags)
+            # The trust handler opens the ports in the directory's own security group (the domain
+            # controllers' group, which CloudFormation does not expose) before creating each trust.
             DirectoryTrusts(self, "Trusts", prefix=payload.prefix, directory_id=directory.directory_id,
-                            trusts=payload.trusts)
+                            vpc_id=vpc_id, trusts=payload.trusts, ports=payload.trust_ports)
+        if payload.dns:
+            DirectoryDns(self, "Dns", dns=payload.dns, domain=payload.domain, dns_ips=directory.dns_ips,
+                         vpc_id=vpc_id, subnet_ids=subnet_ids)
         if payload.replicas:
             DirectoryReplicas(self, "Replicas", prefix=payload.prefix, directory_id=directory.directory_id,
                               replicas=payload.replicas)

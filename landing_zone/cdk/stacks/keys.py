@@ -6,6 +6,7 @@ from typing import Mapping
 import aws_cdk as cdk
 from constructs import Construct
 
+from landing_zone.cdk.constructs.custom_store_key import CustomStoreKeys
 from landing_zone.cdk.constructs.primary_key import PrimaryKey
 from landing_zone.cdk.constructs.replica_key import ReplicaKey
 from landing_zone.plan import Plan, StackPlan
@@ -30,3 +31,5 @@ class KeysStack(cdk.Stack):
             assert isinstance(primary_stack, KeysStack), replica.primary_stack
             ReplicaKey(self, replica.logical_id, key=replica,
                        primary_key_arn=primary_stack.keys[replica.primary_logical_id].key_arn)
+        if payload.custom_store_keys:
+            CustomStoreKeys(self, "CustomStoreKeys", prefix=plan.name, keys=payload.custom_store_keys)

@@ -449,3 +449,90 @@ def test_the_password_appears_in_no_log_record_result_or_error(props, directory,
     assert any("created trust" in text for text in texts), "the handler's own logs were not captured"
     assert not [text for text in texts if PASSWORD in text]
     assert PASSWORD not in repr(outputs)
+
+
+# --- the directory's own security group (TrustPorts) ----------------------------------------------------
+# moto 5.2.5's create_microsoft_ad creates the controllers' security group in its EC2 backend and
+# describe_directories returns it as VpcSettings.SecurityGroupId: no Stubber is needed for it.
+
+PORTS = ["tcp:53", "udp:53", "tcp:88", "tcp:3268-3269", "tcp:49152-65535", "icmp"]
+
+
+def _group(directory_id: str) -> tuple[str, dict]:
+    group_id = boto3.client("ds").describe_directories(DirectoryIds=[directory_id])[
+        "DirectoryDescriptions"][0]["VpcSettings"]["SecurityGroupId"]
+    return group_id, boto3.client("ec2").describe_security_groups(GroupIds=[group_id])["SecurityGroups"][0]
+
+
+def _trust_rules(group: dict, key: str) -> set[tuple]:
+    return {(p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), r["CidrIp"])
+            for p in group[key] for r in p.get("IpRanges", []) if r["CidrIp"].startswith("192.168.")}
+
+
+def _wanted(*ips: str) -> set[tuple]:
+    ports = {("tcp", 53, 53), ("udp", 53, 53), ("tcp", 88, 88), ("tcp", 3268, 3269), ("tcp", 49152, 65535),
+             ("icmp", -1, -1)}
+    return {(*port, f"{ip}/32") for ip in ips for port in ports}
+
+
+def test_create_opens_the_trust_ports_in_the_directorys_security_group(props, directory):
+    _create({**props, "TrustPorts": PORTS})
+
+    _, group = _group(directory)
+    wanted = _wanted("192.168.1.10", "192.168.1.11")
+    assert _trust_rules(group, "IpPermissions") == wanted
+    assert _trust_rules(group, "IpPermissionsEgress") == wanted
+    descriptions = {r.get("Description") for p in group["IpPermissions"] for r in p.get("IpRanges", [])}
+    assert f"trust {DOMAIN} tcp 3268-3269" in descriptions
+
+
+def test_security_group_rules_are_idempotent(props, directory):
+    group_id, _ = _group(directory)
+    # One rule already there (another trust to the same servers, or an earlier attempt).
+    boto3.client("ec2").authorize_security_group_ingress(GroupId=group_id, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 88, "ToPort": 88, "IpRanges": [{"CidrIp": "192.168.1.10/32"}]}])
+
+    _create({**props, "TrustPorts": PORTS})
+    _create({**props, "TrustPorts": PORTS})   # a repeated Create adds nothing and does not fail
+
+    _, group = _group(directory)
+    assert _trust_rules(group, "IpPermissions") == _wanted("192.168.1.10", "192.168.1.11")
+
+
+def test_a_rule_added_meanwhile_falls_back_to_one_rule_at_a_time(props, directory, stubs):
+    # The batch call loses a race (InvalidPermission.Duplicate): Stubber answers it, moto the rest.
+    stubs.error("ec2", "authorize_security_group_ingress", "InvalidPermission.Duplicate",
+                "the specified rule already exists")
+
+    _create({**props, "TrustPorts": PORTS})
+
+    _, group = _group(directory)
+    assert _trust_rules(group, "IpPermissions") == _wanted("192.168.1.10", "192.168.1.11")
+
+
+def test_update_opens_the_ports_to_a_new_forwarder(props, directory, stubs):
+    props = {**props, "TrustPorts": PORTS}
+    _, created = _create(props)
+    stubs.response("ds", "update_conditional_forwarder", {})   # moto 5.2.5 lacks it
+
+    _update(props, {**props, "ConditionalForwarderIpAddrs": ["192.168.1.10", "192.168.1.12"]},
+            created["PhysicalResourceId"])
+
+    _, group = _group(directory)
+    # Added, never removed: 192.168.1.11 may serve another trust of the directory.
+    assert _trust_rules(group, "IpPermissions") == _wanted("192.168.1.10", "192.168.1.11", "192.168.1.12")
+
+
+def test_other_security_group_errors_fail_clearly(props, directory, stubs):
+    stubs.error("ec2", "authorize_security_group_egress", "UnauthorizedOperation", "not allowed")
+
+    with pytest.raises(TrustError, match=r"allowing trust traffic \(egress\) in security group sg-\w+ of "
+                                         rf"directory {directory} failed: UnauthorizedOperation"):
+        _create({**props, "TrustPorts": PORTS})
+    assert _trusts(directory) == []   # no trust without its network path
+
+
+@pytest.mark.parametrize("ports", [["tcp:0"], ["tcp:70000"], ["gre:47"], ["tcp:90-80"]])
+def test_bad_trust_ports_fail_clearly(props, ports):
+    with pytest.raises(TrustError, match="TrustPorts"):
+        ad_trust.parse_properties({**props, "TrustPorts": ports})

@@ -49,7 +49,8 @@ def test_managed_ad_stack_imports_the_network_stack_exports_and_depends_on_it(tm
     _, stack = directory_stack(tmp_path, base())
     payload: DirectoryPayload = stack.payload
     assert (stack.name, stack.account_id, stack.region) == ("acme-directory-us-east-1", IDENTITY, "us-east-1")
-    assert stack.depends_on == ("acme-network-identity-eu-west-1", "acme-network-identity-us-east-1")
+    assert stack.depends_on == ("acme-network-identity-eu-west-1", "acme-network-identity-us-east-1",
+                                "acme-sharing")   # the resolver rule's RAM share
     assert payload.network.vpc_export == "acme-vpc-ids-id"
     assert payload.network.subnet_exports == ("acme-vpc-ids-subnet-a-id", "acme-vpc-ids-subnet-b-id")
     assert (payload.kind, payload.short_name, payload.edition) == ("microsoft-ad", "CORP", "Enterprise")
@@ -134,3 +135,28 @@ def test_no_directory_no_stack(tmp_path):
     data = base()
     data.pop("identity")
     assert directory_stack(tmp_path, data)[1] is None
+
+
+def test_resolver_rule_for_the_domain_is_shared_through_ram_with_the_targets(tmp_path):
+    plan, stack = directory_stack(tmp_path, base())
+    dns = stack.payload.dns
+    assert dns.endpoint.subnets == ("a", "b") and dns.endpoint.egress == ("10.1.0.0/16",)
+    assert dns.share.kind == "resolver-rule"
+    assert dns.share.principals == ("arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-22222222",)
+    # The network shares nothing here: build_plan adds the stack that enables RAM sharing.
+    assert any(s.name == "acme-sharing" for s in plan.stacks)
+    assert stack.resources == count_resources(stack.payload)
+
+
+def test_resolver_rule_share_with_accounts_without_ids_is_pending(tmp_path):
+    plan, stack = directory_stack(tmp_path, base(share_with={"accounts": ["app2"]}))
+    assert stack.payload.dns is not None and stack.payload.dns.share is None
+    assert "acme-sharing" not in stack.depends_on
+    assert any(p.subject == "RAM share acme-directory-resolver-rule with account app2" for p in plan.pending)
+
+
+def test_no_resolver_rule_without_share_targets(tmp_path):
+    data = base()
+    del data["identity"]["directory"]["share_with"]
+    _, stack = directory_stack(tmp_path, data)
+    assert stack.payload.dns is None

@@ -9,7 +9,7 @@ from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import build_plan
 from landing_zone.plan.key_policies import KeyPolicyContext, key_policy
-from landing_zone.plan.keys import KeysStackPayload, key_arn_for, stack_resources
+from landing_zone.plan.keys import KeysStackPayload, key_arn_for, keys_stack_for, stack_resources
 from landing_zone.policy.lint import lint_document
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -161,7 +161,7 @@ def test_grants_without_services_give_direct_use_and_unknown_ou_ids_are_pending(
     assert {"key alias/lz/data grant to OU Workloads/Dev", "key alias/lz/data grant to account new"} <= subjects
 
 
-def test_external_key_has_no_rotation_and_custom_key_store_is_pending(tmp_path):
+def test_external_key_has_no_rotation_and_custom_key_store_key_is_a_custom_resource(tmp_path):
     plan = plan_of(tmp_path, """\
   - {alias: alias/lz/byok, account: log-archive, primary_region: us-east-1, origin: EXTERNAL}
   - {alias: alias/lz/hsm, account: log-archive, primary_region: us-east-1, rotation: false,
@@ -169,11 +169,32 @@ def test_external_key_has_no_rotation_and_custom_key_store_is_pending(tmp_path):
   - {alias: alias/lz/rot, account: log-archive, primary_region: us-east-1, rotation_period_days: 180,
      pending_window_days: 7}
 """)
-    keys = {k.alias: k for k in keys_stacks(plan)["acme-keys-log-archive-us-east-1"].payload.primaries}
+    stack = keys_stacks(plan)["acme-keys-log-archive-us-east-1"]
+    keys = {k.alias: k for k in stack.payload.primaries}
     assert set(keys) == {"alias/lz/byok", "alias/lz/rot"}
     assert (keys["alias/lz/byok"].origin, keys["alias/lz/byok"].rotation) == ("EXTERNAL", False)
     assert (keys["alias/lz/rot"].rotation_period_days, keys["alias/lz/rot"].pending_window_days) == (180, 7)
-    assert any(p.subject == "key alias/lz/hsm" for p in plan.pending)
+    (hsm,) = stack.payload.custom_store_keys
+    assert (hsm.alias, hsm.custom_key_store_id) == ("alias/lz/hsm", "cks-1234567890abcdef0")
+    assert statements(hsm.policy_document)["KeyAdministration"]["Principal"] == {
+        "AWS": "arn:aws:iam::222222222222:root"}
+    assert not any("alias/lz/hsm" in p.subject for p in plan.pending)
+    assert stack.resources == stack_resources(stack.payload) == 2 * 3 + 6
+
+
+def test_custom_key_store_key_serves_services_and_is_never_rotated(tmp_path):
+    plan = plan_of(tmp_path, """\
+  - {alias: alias/lz/hsm, account: log-archive, primary_region: us-east-1, services: [s3],
+     custom_key_store_id: cks-1234567890abcdef0}
+""")
+    bp = load_blueprint(tmp_path / "bp.yaml").model
+    for source in (plan, bp):
+        assert key_arn_for(source, service="s3", account="log-archive", region="us-east-1") == \
+            "arn:aws:kms:us-east-1:222222222222:alias/lz/hsm"
+    assert keys_stack_for(bp, "arn:aws:kms:us-east-1:222222222222:alias/lz/hsm") == \
+        "acme-keys-log-archive-us-east-1"
+    (stack,) = keys_stacks(plan).values()
+    assert stack.payload.primaries == () and len(stack.payload.custom_store_keys) == 1
 
 
 def test_replicating_both_ways_between_two_regions_is_an_issue(tmp_path):
