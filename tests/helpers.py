@@ -37,3 +37,25 @@ def write(tmp_path: Path, data: Any, name: str = "blueprint.yaml") -> Path:
     text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def assert_issues(tmp_path: Path, data: Any, expected: set[tuple[str, str]]) -> None:
+    """Load `data` as a blueprint: it must load cleanly when nothing is expected, otherwise fail with
+    exactly the expected (code, path) errors, each with a hint and a line."""
+    from landing_zone.blueprint.issues import BlueprintError
+    from landing_zone.blueprint.load import load_blueprint
+
+    path = write(tmp_path, data)
+    if not expected:
+        load_blueprint(path)
+        return
+    try:
+        load_blueprint(path)
+    except BlueprintError as exc:
+        issues = exc.issues
+    else:
+        raise AssertionError(f"expected {sorted(expected)}, the blueprint loaded")
+    errors = {(i.code, i.path) for i in issues if i.severity == "error"}
+    assert errors == set(expected), "\n".join(i.format() for i in issues)
+    for issue in issues:
+        assert issue.hint and issue.line, issue.format()

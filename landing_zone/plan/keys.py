@@ -35,8 +35,18 @@ READER_RESOURCES = 3
 CUSTOM_STORE_PROVIDER_RESOURCES = 6
 
 
+class _WithPolicy:
+    """Keys carry their policy as minified JSON (hashable, deterministic); tests read it back."""
+
+    policy: str
+
+    @property
+    def policy_document(self) -> dict:
+        return json.loads(self.policy)
+
+
 @dataclass(frozen=True)
-class PrimaryKey:
+class PrimaryKey(_WithPolicy):
     """An AWS::KMS::Key and its alias, resolved."""
 
     alias: str
@@ -55,13 +65,9 @@ class PrimaryKey:
     grant_accounts: tuple[str, ...] = ()
     grant_units: tuple[str, ...] = ()
 
-    @property
-    def policy_document(self) -> dict:
-        return json.loads(self.policy)
-
 
 @dataclass(frozen=True)
-class ReplicaKey:
+class ReplicaKey(_WithPolicy):
     """An AWS::KMS::ReplicaKey of a primary in another region of the same account, and its alias."""
 
     alias: str
@@ -74,13 +80,9 @@ class ReplicaKey:
     policy: str
     tags: Tags
 
-    @property
-    def policy_document(self) -> dict:
-        return json.loads(self.policy)
-
 
 @dataclass(frozen=True)
-class CustomStoreKey:
+class CustomStoreKey(_WithPolicy):
     """A single-Region key in a custom key store (CloudHSM), created by the custom_store_key handler
     (AWS::KMS::Key accepts only the AWS_KMS and EXTERNAL origins), and its AWS::KMS::Alias."""
 
@@ -95,10 +97,6 @@ class CustomStoreKey:
     services: tuple[str, ...] = ()
     grant_accounts: tuple[str, ...] = ()
     grant_units: tuple[str, ...] = ()
-
-    @property
-    def policy_document(self) -> dict:
-        return json.loads(self.policy)
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,7 @@ from typing import Callable
 
 import pytest
 
-from landing_zone.blueprint.issues import BlueprintError
-from landing_zone.blueprint.load import load_blueprint
-from tests.helpers import minimal, write
+from tests.helpers import assert_issues, minimal
 
 
 def accounts(d):
@@ -104,12 +102,5 @@ CASES: list[tuple[str, Callable[[dict], None], set[tuple[str, str]]]] = [
 def test_organization_checks(tmp_path, mutate, expected):
     data = minimal()
     mutate(data)
-    path = write(tmp_path, data)
-    if not expected:
-        load_blueprint(path)
-        return
-    with pytest.raises(BlueprintError) as exc:
-        load_blueprint(path)
-    assert {(i.code, i.path) for i in exc.value.issues} == expected
-    assert all(i.hint for i in exc.value.issues)
+    assert_issues(tmp_path, data, expected)
 
