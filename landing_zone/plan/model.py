@@ -55,6 +55,18 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class Phase:
+    """One step of the deploy: stacks deployed together (in parallel up to `concurrency`), or an
+    action that is not a stack deploy (`sync`: record new ids, then synthesize again)."""
+
+    name: str                   # organization | accounts | sync | bootstrap | keys | ...
+    title: str
+    action: str                 # deploy | sync
+    stacks: tuple[str, ...] = ()
+    concurrency: int = 1        # stacks of this phase deployed at once
+
+
+@dataclass(frozen=True)
 class Plan:
     name: str
     home_region: str
@@ -71,6 +83,7 @@ class Plan:
     stacksets: tuple["StackSetPlan", ...] = field(default=())
     policy_types: tuple[str, ...] = field(default=())      # Organizations policy types to enable
     rules_bucket: str = ""                                  # Guard rules for the proactive hooks
+    phases: tuple[Phase, ...] = field(default=())           # deploy order (plan/phases.py)
 
     def unit(self, path: str) -> UnitPlan:
         return next(u for u in self.units if u.path == path)
@@ -80,6 +93,9 @@ class Plan:
 
     def account(self, name: str) -> AccountPlan:
         return next(a for a in self.accounts if a.name == name)
+
+    def phase_of(self, stack: str) -> Phase | None:
+        return next((p for p in self.phases if stack in p.stacks), None)
 
     def accounts_in(self, stack: str) -> tuple[AccountPlan, ...]:
         return tuple(a for a in self.accounts if a.stack == stack)
