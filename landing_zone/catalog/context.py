@@ -13,4 +13,7 @@ CONTEXT_VARIABLES: dict[str, str] = {
     "trail_arn": "ARN of the organization trail in the management account",
     "landing_zone_principals": "list of principal ARN patterns that deploy and run the landing zone "
                                "(exempt from the mandatory protections)",
+    "guardrail_exemptions": "list of every principal ARN pattern a guardrail exempts: the landing zone's "
+                         "principals and the region deny's exempt principals",
+    "cdk_qualifier": "the CDK bootstrap qualifier the landing zone deploys with (deploy.qualifier)",
 }

@@ -18,7 +18,7 @@ def proof_values(plan: Plan, account: str, trail_name: str) -> dict[str, str]:
     account_id = plan.account(account).id or stand_in_id(account)
     return {
         "account": account_id, "region": plan.home_region, "home_region": plan.home_region,
-        "name": plan.name, "org_id": plan.organization_id,
+        "name": plan.name, "org_id": plan.organization_id, "cdk_qualifier": plan.qualifier,
         "management_account_id": plan.management_account_id,
         "log_bucket_arn": f"arn:aws:s3:::{plan.name}-logs-{archive_id}-{plan.home_region}",
         "access_log_bucket_arn": f"arn:aws:s3:::{plan.name}-access-logs-{archive_id}-{plan.home_region}",

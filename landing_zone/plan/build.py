@@ -94,7 +94,7 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
         units=units, accounts=accounts, stacks=tuple(stacks), pending=tuple(pending),
         policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types,
-        rules_bucket=rules_bucket_name(bp))
+        rules_bucket=rules_bucket_name(bp), qualifier=bp.deploy.qualifier)
     for planner in COMPONENTS:
         result = planner(loaded, plan)
         stacks += result.stacks

@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.plan.principals import landing_zone_principals
 
 
 def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
     # Bucket ARNs use a wildcard for the log-archive account id: SCPs then need no account id and
     # never change when `lz sync` records one.
+    principals = landing_zone_principals(bp.name, bp.deploy.qualifier)
+    region_deny = bp.guardrails.region_deny.exempt_principals if bp.guardrails.region_deny else []
     return {
         "name": bp.name,
         "org_id": bp.organization.id,
@@ -19,9 +22,8 @@ def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
         "access_log_bucket_arn": f"arn:aws:s3:::{bp.name}-access-logs-*",
         "trail_arn": f"arn:aws:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
                      f"trail/{bp.logging.trail.name}",
-        "landing_zone_principals": [
-            f"arn:aws:iam::*:role/{bp.name}-*",               # the landing zone's own roles
-            "arn:aws:iam::*:role/stacksets-exec-*",            # service-managed StackSets
-            "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",   # cdk deploy
-        ],
+        "cdk_qualifier": bp.deploy.qualifier,
+        "landing_zone_principals": principals,
+        # Everything any guardrail exempts: each must be protected from change, passing and assumption.
+        "guardrail_exemptions": sorted(set(principals) | set(region_deny)),
     }

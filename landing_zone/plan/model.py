@@ -84,6 +84,7 @@ class Plan:
     policy_types: tuple[str, ...] = field(default=())      # Organizations policy types to enable
     rules_bucket: str = ""                                  # Guard rules for the proactive hooks
     phases: tuple[Phase, ...] = field(default=())           # deploy order (plan/phases.py)
+    qualifier: str = "lzdeploy"                             # CDK bootstrap qualifier (deploy.qualifier)
 
     def unit(self, path: str) -> UnitPlan:
         return next(u for u in self.units if u.path == path)

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from landing_zone.blueprint.model.common import Model, Region, Tags
+from landing_zone.blueprint.model.deploy import Deploy
 from landing_zone.blueprint.model.guardrails import Guardrails, Policy
 from landing_zone.blueprint.model.identity import Identity
 from landing_zone.blueprint.model.keys import Key
@@ -36,3 +37,5 @@ class Blueprint(Model):
     identity: Identity = Field(default_factory=Identity, description="Directory, IAM Identity Center and "
                                 "federation. Default: none of them.")
     keys: list[Key] = Field(default_factory=list, description="KMS keys. Default: none.")
+    deploy: Deploy = Field(default_factory=Deploy, description="How the landing zone is deployed. "
+                           "Default: qualifier lzdeploy, member accounts bootstrapped by a StackSet.")

@@ -1,19 +1,17 @@
 """AccountsStack (management account, home region): one shard of member accounts."""
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from landing_zone.cdk.constructs.account import MemberAccount
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.cdk.targets import unit_id
 from landing_zone.plan import Plan, StackPlan
 
 
-class AccountsStack(cdk.Stack):
+class AccountsStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         members: dict[str, MemberAccount] = {}
         for account in plan.accounts_in(stack.name):
             parent = unit_id(plan, account.unit)

@@ -11,16 +11,15 @@ from landing_zone.cdk.constructs.directory_replicas import DirectoryReplicas
 from landing_zone.cdk.constructs.directory_share import DirectoryShare
 from landing_zone.cdk.constructs.directory_trusts import DirectoryTrusts
 from landing_zone.cdk.constructs.managed_directory import ManagedDirectory
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.directory import DirectoryPayload
 from landing_zone.plan.names import logical_id
 
 
-class DirectoryStack(cdk.Stack):
+class DirectoryStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: DirectoryPayload = stack.payload
         # Exports of the network stack of this account and region (deployed first: depends_on).
         vpc_id = cdk.Fn.import_value(payload.network.vpc_export)

@@ -7,15 +7,14 @@ from constructs import Construct
 from landing_zone.cdk.constructs.federated_role import FederatedRole
 from landing_zone.cdk.constructs.oidc_provider import OidcProvider
 from landing_zone.cdk.constructs.saml_provider import SamlProvider
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.identity import FederationPlan
 
 
-class FederationStack(cdk.Stack):
+class FederationStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         federation: FederationPlan = stack.payload
         providers: dict[str, cdk.CfnResource] = {}
         for saml in federation.saml_providers:

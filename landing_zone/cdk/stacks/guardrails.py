@@ -10,16 +10,15 @@ from constructs import Construct
 
 from landing_zone.cdk.constructs.guard_rules import GuardRulesBucket
 from landing_zone.cdk.constructs.policy_types import PolicyTypes
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.cdk.targets import target_id, unit_id
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.stacksets import StackSetPlan
 
 
-class GuardrailsStack(cdk.Stack):
+class GuardrailsStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         types = PolicyTypes(self, "PolicyTypes", prefix=plan.name, root_id=plan.root_id,
                             policy_types=plan.policy_types) if plan.policy_types else None
         tags = [cdk.CfnTag(key=k, value=v) for k, v in plan.tags]

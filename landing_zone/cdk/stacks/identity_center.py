@@ -2,21 +2,19 @@
 account assignments, one stack per shard of accounts."""
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from landing_zone.cdk.constructs.access_control_attributes import AccessControlAttributes
 from landing_zone.cdk.constructs.account_assignment import AccountAssignment
 from landing_zone.cdk.constructs.permission_set import PermissionSet
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.identity import AssignmentsPlan, IdentityCenterPlan
 
 
-class IdentityCenterStack(cdk.Stack):
+class IdentityCenterStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         center: IdentityCenterPlan = stack.payload
         for ps in center.permission_sets:
             PermissionSet(self, ps.logical_id, instance_arn=center.instance_arn, permission_set=ps)
@@ -25,11 +23,9 @@ class IdentityCenterStack(cdk.Stack):
                                     logical_id=center.attributes_logical_id, attributes=center.attributes)
 
 
-class IdentityCenterAssignmentsStack(cdk.Stack):
+class IdentityCenterAssignmentsStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         shard: AssignmentsPlan = stack.payload
         for assignment in shard.assignments:
             AccountAssignment(self, assignment.logical_id, instance_arn=shard.instance_arn,

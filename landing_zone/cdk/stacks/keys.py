@@ -9,19 +9,18 @@ from constructs import Construct
 from landing_zone.cdk.constructs.custom_store_key import CustomStoreKeys
 from landing_zone.cdk.constructs.primary_key import PrimaryKey
 from landing_zone.cdk.constructs.replica_key import ReplicaKey
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.keys import KeysStackPayload
 
 
-class KeysStack(cdk.Stack):
+class KeysStack(PlannedStack):
     # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`.
     takes_dependencies = True
 
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
                  dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, cross_region_references=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, cross_region_references=True, **kwargs)
         payload: KeysStackPayload = stack.payload
         self.keys: dict[str, PrimaryKey] = {}
         for key in payload.primaries:

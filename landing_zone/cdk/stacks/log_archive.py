@@ -9,15 +9,14 @@ from constructs import Construct
 from landing_zone.cdk.constructs.log_archive_buckets import LogArchiveBuckets
 from landing_zone.cdk.constructs.log_reader_role import LogReaderRole
 from landing_zone.cdk.constructs.logs_key import LogsKey
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.logging import LogArchivePlan
 
 
-class LogArchiveStack(cdk.Stack):
+class LogArchiveStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: LogArchivePlan = stack.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)

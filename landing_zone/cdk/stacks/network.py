@@ -1,7 +1,6 @@
 """NetworkStack (owner account and region): VPCs, prefix lists, resolver rules, gateways, RAM shares."""
 from __future__ import annotations
 
-import aws_cdk as cdk
 from constructs import Construct
 
 from landing_zone.cdk.constructs.forwarding_rule import ForwardingRule
@@ -10,15 +9,14 @@ from landing_zone.cdk.constructs.prefix_list import PrefixList
 from landing_zone.cdk.constructs.resource_share import ResourceShare
 from landing_zone.cdk.constructs.shared_vpc import SharedVpc
 from landing_zone.cdk.constructs.transit_gateway import TransitGateway
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.network import NetworkPayload, SharedResource
 
 
-class NetworkStack(cdk.Stack):
+class NetworkStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: NetworkPayload = stack.payload
         arns: dict[SharedResource, str] = {}
         vpcs: dict[str, SharedVpc] = {}

@@ -8,15 +8,14 @@ from constructs import Construct
 from landing_zone.cdk.constructs.cis_alarms import CisAlarms
 from landing_zone.cdk.constructs.encrypted_topic import EncryptedTopic
 from landing_zone.cdk.constructs.organization_trail import OrganizationTrail
+from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.logging import OrganizationTrailPlan
 
 
-class OrganizationTrailStack(cdk.Stack):
+class OrganizationTrailStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
-        super().__init__(scope, stack.name, stack_name=stack.name, description=stack.description,
-                         env=cdk.Environment(account=stack.account_id, region=stack.region),
-                         termination_protection=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: OrganizationTrailPlan = stack.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)

@@ -24,10 +24,17 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "log_bucket_arn": "arn:aws:s3:::acme-logs-*",
     "access_log_bucket_arn": "arn:aws:s3:::acme-access-logs-*",
     "trail_arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail",
+    "cdk_qualifier": "lzdeploy",
     "landing_zone_principals": [
         "arn:aws:iam::*:role/acme-*",
         "arn:aws:iam::*:role/stacksets-exec-*",
-        "arn:aws:iam::*:role/cdk-hnb659fds-cfn-exec-role-*",
+        "arn:aws:iam::*:role/cdk-lzdeploy-*",
+    ],
+    "guardrail_exemptions": [
+        "arn:aws:iam::*:role/BreakGlass",
+        "arn:aws:iam::*:role/acme-*",
+        "arn:aws:iam::*:role/cdk-lzdeploy-*",
+        "arn:aws:iam::*:role/stacksets-exec-*",
     ],
 }
 # Proof placeholders besides the context variables: a member account and a governed region.
