@@ -96,9 +96,11 @@ def sync(blueprint: str, profile: str | None, output: str | None) -> None:
 
 def _register() -> None:
     from landing_zone.explain import explain, matrix
+    from landing_zone.report.command import report
 
     cli.add_command(explain)
     cli.add_command(matrix)
+    cli.add_command(report)
 
 
 _register()
