@@ -8,7 +8,7 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
-.PHONY: setup synth test validate bench clean
+.PHONY: setup synth test validate bench clean browser
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -35,7 +35,15 @@ synth: setup
 validate: setup
 	$(BIN)/lz validate $(BLUEPRINT)
 
-test: setup .venv-checkov/.installed
+# Headless Chromium and its driver from Debian, for the report's browser tests (tests/browser). Without
+# root the install fails: the browser tests then skip, except under CI=true where they fail.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver; } </dev/null \
+	  || echo "could not install chromium: the browser tests will fail under CI=true"; fi
+
+test: setup .venv-checkov/.installed browser
 	$(BIN)/python -m pytest
 
 bench: setup
