@@ -78,8 +78,8 @@ def read_probes(path: str | None) -> list[Probe]:
         context = item.get("context") or {}
         if not isinstance(context, dict):
             raise UsageError(f"--actions {path!r} item {i + 1}: context must map condition keys to values")
-        probes.append(Probe(str(item["action"]), item.get("region"), item.get("resource"), item.get("principal"),
-                            tuple(sorted(context.items()))))
+        probes.append(Probe(str(item["action"]), item.get("region"), item.get("resource"),
+                            item.get("principal"), tuple(sorted(context.items()))))
     return probes
 
 
@@ -106,6 +106,11 @@ def _reason(decision: Decision) -> str:
     return decision.reason
 
 
+def _fill(value: str | None, account_id: str) -> str | None:
+    """`{account}` in a probe's principal or resource is the account's id (a stand-in until it has one)."""
+    return value.replace("{account}", account_id) if value else None
+
+
 def evaluate_probes(plan: Plan, probes: list[Probe]) -> Allowed:
     deployed = planned_policies(plan)
     reasons: dict[str, int] = {}
@@ -115,9 +120,8 @@ def evaluate_probes(plan: Plan, probes: list[Probe]) -> Allowed:
     for name, account_id, unit in accounts:
         cells = []
         for probe in probes:
-            fill = (lambda v: v.replace("{account}", account_id) if v else None)
-            request = build_request(plan, name, probe.action, probe.region, fill(probe.resource),
-                                    fill(probe.principal), dict(probe.context))
+            request = build_request(plan, name, probe.action, probe.region, _fill(probe.resource, account_id),
+                                    _fill(probe.principal, account_id), dict(probe.context))
             decision = decide(deployed, name, request)
             why = None
             if not decision.allowed:

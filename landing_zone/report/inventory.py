@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.plan import Plan
 from landing_zone.plan.identity import AssignmentsPlan
-from landing_zone.plan.keys import KeysStackPayload
+from landing_zone.plan.keys import KeysStackPayload, PrimaryKey
 from landing_zone.plan.network import NetworkPayload
 
 MANAGEMENT = "management"
@@ -142,12 +142,12 @@ def build_network(plan: Plan) -> Network:
             for resource in share.resources:
                 shared[(resource.kind, resource.key)] |= recipients
                 for recipient in recipients:
-                    by_recipient[recipient][resource.kind].add(
-                        f"{resource.key} ({owner})")
+                    by_recipient[recipient][resource.kind].add(f"{resource.key} ({owner})")
         for vpc in payload.vpcs:
             for subnet in vpc.subnets:
+                receivers = tuple(sorted(shared[("subnet", f"{vpc.name}/{subnet.name}")]))
                 subnets.append(SubnetRow(owner, vpc.name, vpc.cidr, subnet.name, subnet.cidr, subnet.az_id,
-                                         subnet.public, tuple(sorted(shared[("subnet", f"{vpc.name}/{subnet.name}")]))))
+                                         subnet.public, receivers))
         for prefix_list in payload.prefix_lists:
             detail = ", ".join(f"{cidr} ({text})" if text else cidr for cidr, text in prefix_list.entries)
             items.append(SharedItem("prefix-list", prefix_list.name, owner, detail,
@@ -176,8 +176,7 @@ def build_keys(plan: Plan) -> tuple[KeyRow, ...]:
         for key in payload.primaries:
             rows[(account, key.alias)] = dict(
                 kind="multi-Region" if key.multi_region else "single-Region", region=stack.region,
-                services=key.services, rotation=(f"every {key.rotation_period_days} days"
-                                                 if key.rotation_period_days else "yearly") if key.rotation else "off")
+                services=key.services, rotation=_rotation(key))
         for key in payload.custom_store_keys:
             rows[(account, key.alias)] = dict(kind=f"custom key store {key.custom_key_store_id}",
                                               region=stack.region, services=key.services, rotation="off")
@@ -186,6 +185,12 @@ def build_keys(plan: Plan) -> tuple[KeyRow, ...]:
     return tuple(KeyRow(alias, account, row["kind"], row["region"], tuple(sorted(replicas[(account, alias)])),
                         row["services"], row["rotation"])
                  for (account, alias), row in sorted(rows.items(), key=lambda r: (r[0][1], r[0][0])))
+
+
+def _rotation(key: PrimaryKey) -> str:
+    if not key.rotation:
+        return "off"
+    return f"every {key.rotation_period_days} days" if key.rotation_period_days else "yearly"
 
 
 def build_assignments(plan: Plan) -> tuple[AssignmentRow, ...]:

@@ -69,7 +69,8 @@ def launch(tmp_path_factory) -> Callable[..., object]:
         for flag in FLAGS + [f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
             options.add_argument(flag)
         if not javascript:
-            options.add_experimental_option("prefs", {"profile.managed_default_content_settings.javascript": 2})
+            options.add_experimental_option(
+                "prefs", {"profile.managed_default_content_settings.javascript": 2})
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         drivers.append(driver)

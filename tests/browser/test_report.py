@@ -62,8 +62,9 @@ def test_standard_blueprint_figures(browser, pages):
     prod = browser.find_element(By.CSS_SELECTOR, '#allowed-table tr[data-account="app1-prod"]')
     assert [c.get_attribute("class") for c in prod.find_elements(By.CSS_SELECTOR, "td")] == [
         "allow", "deny", "deny", "deny", "allow", "deny"]
-    cell = browser.find_element(By.CSS_SELECTOR, '#matrix tr[data-control="AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA"]')
-    assert [td.text for td in cell.find_elements(By.CSS_SELECTOR, "td")][2:] == [
+    row = browser.find_element(By.CSS_SELECTOR,
+                               '#matrix tr[data-control="AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA"]')
+    assert [td.text for td in row.find_elements(By.CSS_SELECTOR, "td")][2:] == [
         "P", "-", "-", "-", "-", "-", "P", "-", "E"]
 
 
@@ -72,10 +73,12 @@ def test_matrix_filters_by_level_and_behaviour(browser, pages):
     catalog = list(load_catalog().values())
     rows = "#matrix tbody tr"
     count = browser.find_element(By.ID, "matrix-count")
-    assert shown(browser, rows) == len(catalog) and count.text == f"{len(catalog)} of {len(catalog)} controls shown"
+    assert shown(browser, rows) == len(catalog)
+    assert count.text == f"{len(catalog)} of {len(catalog)} controls shown"
 
     def toggle(name, value):
-        browser.find_element(By.CSS_SELECTOR, f'#matrix-filters input[name="{name}"][value="{value}"]').click()
+        selector = f'#matrix-filters input[name="{name}"][value="{value}"]'
+        browser.find_element(By.CSS_SELECTOR, selector).click()
 
     toggle("level", "mandatory")
     expected = [c for c in catalog if c.level != "mandatory"]
@@ -84,7 +87,8 @@ def test_matrix_filters_by_level_and_behaviour(browser, pages):
     expected = [c for c in expected if c.behavior != "detective"]
     assert shown(browser, rows) == len(expected) and count.text.startswith(f"{len(expected)} of ")
     toggle("enabled", "1")
-    enabled = {e.get_attribute("data-control") for e in css(browser, rows) if e.get_attribute("data-enabled") == "1"}
+    enabled = {e.get_attribute("data-control") for e in css(browser, rows)
+               if e.get_attribute("data-enabled") == "1"}
     assert shown(browser, rows) == len([c for c in expected if c.id in enabled]) > 0
     for name, value in (("level", "mandatory"), ("behavior", "detective"), ("enabled", "1")):
         toggle(name, value)

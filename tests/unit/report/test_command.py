@@ -17,7 +17,8 @@ def test_writes_the_page(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"wrote {out} (")
     html = out.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and '<h1>Landing zone report: <span id="lz-name">acme</span></h1>' in html
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<h1>Landing zone report: <span id="lz-name">acme</span></h1>' in html
 
 
 def test_variables_and_actions_file(tmp_path):

@@ -25,6 +25,8 @@ def _blueprint(tmp_path, guardrails):
 MANDATORY = "AWS-GR_AUDIT_BUCKET_DELETION_PROHIBITED"
 SR_PREVENTIVE = "AWS-GR_RESTRICT_ROOT_USER_ACCESS_KEYS"
 ELECTIVE = "AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA"
+SANDBOX_SSH_OFF = {"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
+                   "disable": [{"control": "AWS-GR_RESTRICTED_SSH", "units": ["Sandbox"]}]}
 CASES = [
     # (id, guardrails section, control, column, expected state)
     ("mandatory-everywhere", {}, MANDATORY, "Workloads/Prod", "mandatory"),
@@ -34,15 +36,9 @@ CASES = [
      SR_PREVENTIVE, "Root", "here"),
     ("level-at-root-inherited", {"enable": [{"level": "strongly-recommended", "units": ["Root"]}]},
      SR_PREVENTIVE, "Workloads/Prod", "inherited"),
-    ("disabled-on-ou", {"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
-                        "disable": [{"control": "AWS-GR_RESTRICTED_SSH", "units": ["Sandbox"]}]},
-     "AWS-GR_RESTRICTED_SSH", "Sandbox", "disabled"),
-    ("root-partial-when-one-ou-disables", {"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
-                                           "disable": [{"control": "AWS-GR_RESTRICTED_SSH", "units": ["Sandbox"]}]},
-     "AWS-GR_RESTRICTED_SSH", "Root", "partial"),
-    ("sibling-attached-here", {"enable": [{"level": "strongly-recommended", "units": ["Root"]}],
-                               "disable": [{"control": "AWS-GR_RESTRICTED_SSH", "units": ["Sandbox"]}]},
-     "AWS-GR_RESTRICTED_SSH", "Security", "here"),
+    ("disabled-on-ou", SANDBOX_SSH_OFF, "AWS-GR_RESTRICTED_SSH", "Sandbox", "disabled"),
+    ("root-partial-when-one-ou-disables", SANDBOX_SSH_OFF, "AWS-GR_RESTRICTED_SSH", "Root", "partial"),
+    ("sibling-attached-here", SANDBOX_SSH_OFF, "AWS-GR_RESTRICTED_SSH", "Security", "here"),
     ("control-on-child-parent-partial", {"enable": [{"control": ELECTIVE, "units": ["Workloads/Prod"]}]},
      ELECTIVE, "Workloads", "partial"),
     ("control-on-child-here", {"enable": [{"control": ELECTIVE, "units": ["Workloads/Prod"]}]},
@@ -56,7 +52,8 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("guardrails,control,column,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("guardrails,control,column,expected", [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
 def test_matrix_state(tmp_path, guardrails, control, column, expected):
     assert _cell(_blueprint(tmp_path, guardrails), control, column) == expected
 

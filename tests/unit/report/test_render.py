@@ -15,8 +15,8 @@ from tests.helpers import minimal, write
 from tests.unit.report.common import ROOT, report_for, shipped
 
 # src=, href=, url(), @import and srcset pointing anywhere but this page.
-EXTERNAL = re.compile(r"""(?:\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?!#)[^"'\s>]+)|url\(|@import""",
-                      re.IGNORECASE)
+EXTERNAL = re.compile(r"""\b(?:src|href|action|srcset|poster|data)\s*=\s*["']?\s*(?!#)[^"'\s>]+"""
+                      r"""|url\(|@import""", re.IGNORECASE)
 HTTP_REF = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -42,9 +42,11 @@ def test_same_blueprint_gives_byte_identical_page(name):
 def test_reordering_the_blueprint_changes_nothing(tmp_path):
     data = minimal()
     data["organization"]["units"].append({"name": "Sandbox", "units": [{"name": "A"}, {"name": "B"}]})
-    data["organization"]["accounts"].append({"name": "zz", "email": "aws+zz@example.com", "unit": "Sandbox/B"})
-    data["guardrails"] = {"enable": [{"level": "strongly-recommended", "units": ["Root"]},
-                                     {"control": "AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA", "units": ["Workloads/Prod"]}]}
+    data["organization"]["accounts"].append({"name": "zz", "email": "aws+zz@example.com",
+                                             "unit": "Sandbox/B"})
+    data["guardrails"] = {"enable": [
+        {"level": "strongly-recommended", "units": ["Root"]},
+        {"control": "AWS-GR_RESTRICT_S3_DELETE_WITHOUT_MFA", "units": ["Workloads/Prod"]}]}
     reordered = yaml.safe_load(yaml.safe_dump(data))
     reordered["organization"]["units"].reverse()
     reordered["organization"]["units"][0]["units"].reverse()
@@ -58,8 +60,7 @@ def test_reordering_the_blueprint_changes_nothing(tmp_path):
 def test_user_values_are_escaped(tmp_path):
     data = minimal()
     data["organization"]["units"].append({"name": "R&D <lab>"})
-    _, plan, report = report_for(write(tmp_path, data))
-    loaded = report_for(write(tmp_path, data))[0]
+    loaded, plan, _ = report_for(write(tmp_path, data))
     evil = Probe("s3:GetObject", resource='arn:aws:s3:::b/"><script>alert(1)</script>')
     html = render_report(build_report(loaded, plan, [evil]))
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -80,7 +81,8 @@ def test_phase_column_shows_the_phase_or_a_dash():
 
 
 def test_thousand_accounts_stay_under_two_megabytes():
-    loaded, plan, report = report_for(ROOT / "blueprints/examples/many-accounts.yaml", {"accounts": 1000, "units": 100})
+    _, plan, report = report_for(ROOT / "blueprints/examples/many-accounts.yaml",
+                                 {"accounts": 1000, "units": 100})
     html = render_report(report)
     assert len(plan.accounts) == 1002 and len(plan.units) == 102
     assert len(html.encode("utf-8")) < MAX_BYTES
