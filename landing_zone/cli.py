@@ -15,6 +15,10 @@ VAR_OPTION = click.option("--var", "variables", multiple=True, metavar="NAME=VAL
                           help="Jinja2 variable (repeatable); the value is read as a YAML scalar.")
 VARS_OPTION = click.option("--vars", "vars_file", type=click.Path(dir_okay=False), default=None,
                            help="YAML file of Jinja2 variables (NAME: value).")
+ALLOW_DIR_OPTION = click.option(
+    "--allow-dir", "allow_dirs", multiple=True, metavar="DIR", type=click.Path(file_okay=False),
+    help="Folder the blueprint may also read files from (repeatable). By default includes, policy files "
+         "and SAML metadata must lie in the blueprint's own folder.")
 
 
 def _fail(exc: BlueprintError) -> None:
@@ -32,12 +36,13 @@ def cli() -> None:
 @click.argument("blueprint", type=click.Path(dir_okay=False))
 @VAR_OPTION
 @VARS_OPTION
-def validate(blueprint: str, variables: tuple[str, ...], vars_file: str | None) -> None:
+@ALLOW_DIR_OPTION
+def validate(blueprint: str, variables: tuple[str, ...], vars_file: str | None, allow_dirs: tuple[str, ...]) -> None:
     """Check BLUEPRINT; print every issue (exit 1) or a summary of what would be synthesized."""
     from landing_zone.plan import build_plan
 
     try:
-        loaded = load_with_variables(blueprint, list(variables), vars_file)
+        loaded = load_with_variables(blueprint, list(variables), vars_file, allow_dirs)
         plan = build_plan(loaded)
     except BlueprintError as exc:
         _fail(exc)
@@ -58,13 +63,15 @@ def validate(blueprint: str, variables: tuple[str, ...], vars_file: str | None) 
 @click.argument("blueprint", type=click.Path(dir_okay=False))
 @VAR_OPTION
 @VARS_OPTION
-def render(blueprint: str, variables: tuple[str, ...], vars_file: str | None) -> None:
+@ALLOW_DIR_OPTION
+def render(blueprint: str, variables: tuple[str, ...], vars_file: str | None, allow_dirs: tuple[str, ...]) -> None:
     """Print BLUEPRINT after Jinja2 (the line numbers issues refer to)."""
     try:
-        rendered = render_blueprint(blueprint, parse_variables(list(variables), vars_file))
+        rendered = render_blueprint(blueprint, parse_variables(list(variables), vars_file), allow_dirs)
     except BlueprintError as exc:
         _fail(exc)
-    click.echo(rendered.text, nl=False)
+    # Jinja2 can output a lone surrogate (no UTF-8 for it): show it escaped instead of failing.
+    click.echo(rendered.text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
 
 
 @cli.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
+from landing_zone.blueprint.confine import FileProblem, Scope, read_named
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.render import display_name
 from landing_zone.blueprint.source import SourceMap, parse_yaml
@@ -15,16 +16,22 @@ def ids_path(blueprint: Path) -> Path:
     return blueprint.with_name(blueprint.name.rsplit(".", 1)[0] + ".ids.yaml")
 
 
-def read_ids(path: Path) -> tuple[dict[str, Any], SourceMap | None, list[Issue]]:
-    """Parse the ids file if there is one; a malformed file is an issue, a missing one is fine."""
-    if not path.exists():
+def read_ids(path: Path, scope: Scope | None = None) -> tuple[dict[str, Any], SourceMap | None, list[Issue]]:
+    """Parse the ids file if there is one; a malformed file is an issue, a missing one is fine.
+
+    It arrives with the blueprint, so it is read like a file the blueprint names: a regular file
+    inside the blueprint's folder (a symlink out of it counts as outside), of bounded size.
+    """
+    if not path.is_symlink() and not path.exists():
         return {}, None, []
     display = display_name(path)
+    scope = scope or Scope.of(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return {}, None, [Issue("ids-file-unreadable", f"cannot read the ids file: {exc}",
-                                hint="it must be a readable UTF-8 YAML file; " + REGENERATE, file=display)]
+        text = read_named(scope.resolve(str(path.absolute())), path.name)
+    except FileProblem as problem:
+        code = "ids-file-unreadable" if problem.kind in ("unreadable", "not-found") else problem.code
+        return {}, None, [Issue(code, f"the ids file {problem.message}",
+                                hint=f"{problem.hint}; " + REGENERATE, file=display)]
     data, smap = parse_yaml(text, display, hint="check indentation and quoting; " + REGENERATE)
     if data is None:
         return {}, smap, []
@@ -85,7 +92,8 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None)
             merge(unit, "id", unit_ids[path], ("units", path), f"OU {path!r}")
     account_ids = ids.get("accounts") if isinstance(ids.get("accounts"), dict) else {}
     for account in org.get("accounts") if isinstance(org.get("accounts"), list) else []:
-        if isinstance(account, dict) and account.get("name") in account_ids:
+        # The raw data is not validated yet: a name may be a list or a mapping (unhashable).
+        if isinstance(account, dict) and isinstance(account.get("name"), str) and account["name"] in account_ids:
             merge(account, "id", account_ids[account["name"]], ("accounts", account["name"]),
                   f"account {account['name']!r}")
     return issues

@@ -36,7 +36,7 @@ class Issue:
         text = f"{self.where()}  {tag}{path}{self.message} [{self.code}]"
         if self.hint:
             text += f"\n  hint: {self.hint}"
-        return text
+        return printable(text)
 
     def with_source(self, *, path: str, file: str, line: int | None) -> "Issue":
         return replace(self, path=path, file=file, line=line)
@@ -57,11 +57,19 @@ class BlueprintError(Exception):
 
 
 def format_issues(issues: Iterable[Issue]) -> str:
-    issues = list(issues)
+    """Every issue in file order (file, then line), then the count."""
+    issues = sorted(issues, key=Issue.sort_key)
     errors = sum(1 for i in issues if i.severity == "error")
     lines = [i.format() for i in issues]
     lines.append(f"{errors} error(s), {len(issues) - errors} warning(s)")
     return "\n".join(lines)
+
+
+def printable(text: str) -> str:
+    """Control characters and lone surrogates a hostile blueprint put in a value, escaped for the terminal."""
+    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+        return text
+    return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
 
 
 def quote(value: object) -> str:

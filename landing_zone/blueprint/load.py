@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
 from landing_zone.blueprint.checks import run_checks
+from landing_zone.blueprint.confine import Scope
 from landing_zone.blueprint.documents import load_policy_documents
+from landing_zone.blueprint.files import NamedFiles, load_named_files
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.model import Blueprint
@@ -18,7 +20,8 @@ from landing_zone.blueprint.source import SourceMap, YamlIssue, display_path, pa
 from landing_zone.blueprint.validate import issues_from_validation
 from landing_zone.blueprint.variables import parse_variables
 
-__all__ = ["LoadedBlueprint", "display_name", "load_blueprint", "load_with_variables", "render_blueprint"]
+__all__ = ["LoadedBlueprint", "context_dirs", "display_name", "load_blueprint", "load_with_variables",
+           "render_blueprint"]
 
 
 @dataclass(frozen=True)
@@ -33,25 +36,34 @@ class LoadedBlueprint:
     source: SourceMap
     warnings: list[Issue] = field(default_factory=list)
     documents: dict[str, dict] = field(default_factory=dict)   # policies[].name → document
-    variables: Mapping[str, Any] = field(default_factory=dict)  # Jinja2 variables, for files read later
+    variables: Mapping[str, Any] = field(default_factory=dict)  # the Jinja2 variables it was rendered with
+    files: NamedFiles = field(default_factory=NamedFiles)      # every file it names, read and parsed
+    scope: Scope | None = None                                  # the folders those files may come from
 
     def locate(self, issues: list[Issue]) -> list[Issue]:
         """Give issues found after loading (plan, quotas) a blueprint path and file:line."""
         return _located(issues, self.data, self.source)
 
 
-def render_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None) -> Rendered:
+def render_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None,
+                     allow_dirs: Iterable[str | os.PathLike] = ()) -> Rendered:
     try:
-        return render_file(Path(path), variables or {})
+        return render_file(Path(path), variables or {}, Scope.of(path, allow_dirs))
     except RenderIssue as exc:
-        raise BlueprintError([exc.issue]) from None
+        raise BlueprintError(exc.issues) from None
 
 
-def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None) -> LoadedBlueprint:
-    """Everything wrong is collected and raised once as BlueprintError; nothing is half-loaded."""
+def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None,
+                   allow_dirs: Iterable[str | os.PathLike] = ()) -> LoadedBlueprint:
+    """Everything wrong is collected and raised once as BlueprintError; nothing is half-loaded.
+
+    Files the blueprint names (includes, policy files, SAML metadata) must lie in its folder or in
+    one of `allow_dirs`; the operator's own files (the blueprint, vars file) may be anywhere.
+    """
     path = Path(path)
     display = display_name(path)
-    rendered = render_blueprint(path, variables)
+    scope = Scope.of(path, allow_dirs)
+    rendered = render_blueprint(path, variables, allow_dirs)
     try:
         data, smap = parse_yaml(rendered.text, display, rendered.origins)
     except YamlIssue as exc:
@@ -62,7 +74,7 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
                                     hint="a blueprint starts with `version: 1` and `name: ...`",
                                     file=display, line=1)])
     try:
-        ids, ids_smap, issues = read_ids(ids_path(path))
+        ids, ids_smap, issues = read_ids(ids_path(path), scope)
     except YamlIssue as exc:
         ids, ids_smap, issues = {}, None, [exc.issue]
     issues += merge_ids(data, ids, ids_smap)
@@ -72,24 +84,37 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
         issues += issues_from_validation(exc, data, Blueprint, smap)
         raise BlueprintError(_located(issues, data, smap)) from None
     issues += run_checks(model)
-    documents, document_issues = load_policy_documents(model, path.parent, variables or {})
-    located = _located(issues + document_issues, data, smap)
+    files, file_issues = load_named_files(model, scope, variables or {})
+    documents, document_issues = load_policy_documents(model, files)
+    located = _located(issues + file_issues + document_issues, data, smap)
     if any(i.severity == "error" for i in located):
         raise BlueprintError(located)
     return LoadedBlueprint(model, path, display, rendered.text, data, smap, located, documents,
-                           dict(variables or {}))
+                           dict(variables or {}), files, scope)
 
 
-def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None) -> LoadedBlueprint:
+def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None,
+                        allow_dirs: Iterable[str | os.PathLike] = ()) -> LoadedBlueprint:
     """Entry point for the CLI and the CDK app: NAME=value pairs and a vars file, then load."""
-    return load_blueprint(path, parse_variables(pairs, vars_file))
+    return load_blueprint(path, parse_variables(pairs, vars_file), allow_dirs)
+
+
+def context_dirs(value: Any) -> list[str]:
+    """`-c allow_dir=DIR` (cdk): one folder, several joined by os.pathsep, or a list in cdk.json."""
+    if not value:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v]
+    return [part for part in str(value).split(os.pathsep) if part]
 
 
 def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
     out = []
     for issue in issues:
         if issue.file:
-            out.append(issue)
+            # Placed in another file (a policy JSON line) but about a blueprint key: name the key.
+            out.append(replace(issue, path=display_path(data, issue.loc)) if issue.loc and not issue.path
+                       else issue)
             continue
         file, line = smap.position(issue.loc)
         if issue.related is not None:

@@ -3,28 +3,42 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import jinja2
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SecurityError
 
+from landing_zone.blueprint.confine import FileProblem, Scope, read_named, read_operator_file
 from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.sandbox import BoundedEnvironment, RenderLimit
 
 # Every source line gets an invisible trailing marker naming its file and line; Jinja2 carries
 # it into the output (also through loops and includes) and we strip it before YAML sees the text.
 _MARK = " #\u2063lz:{file}:{line}"
-_MARK_RE = re.compile(" #\u2063lz:(\\d+):(\\d+)")
+_MARK_RE = re.compile(" #\u2063lz:(\\d{1,9}):(\\d{1,9})")
 _OPENERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
 _TOKENS = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_TOP = "\x00top"      # the loader's name for the file being rendered: no include can spell it
+UNDEFINED_HINT = ("pass it with `-c var:NAME=value` (cdk) or `--var NAME=value` (lz), or in a vars file "
+                  "(`-c vars=FILE`, `--vars FILE`)")
+SANDBOX_HINT = ("blueprints render in a sandbox: variables, filters, tests and loops work; attributes "
+                "starting with '_' and methods that change data do not")
 
 Origin = tuple[str, int]
 
 
 class RenderIssue(Exception):
-    def __init__(self, issue: Issue):
-        self.issue = issue
-        super().__init__(issue.format())
+    def __init__(self, issues: Issue | Iterable[Issue]):
+        self.issues = [issues] if isinstance(issues, Issue) else list(issues)
+        super().__init__("\n".join(i.format() for i in self.issues))
+
+    @property
+    def issue(self) -> Issue:
+        return self.issues[0]
 
 
 @dataclass(frozen=True)
@@ -60,77 +74,191 @@ def mark_lines(source: str, file_index: int) -> str:
     return "\n".join(out)
 
 
-class _MarkingLoader(jinja2.FileSystemLoader):
-    def __init__(self, searchpath: list[str]):
-        super().__init__(searchpath)
+class _ConfinedLoader(jinja2.BaseLoader):
+    """The file being rendered, and includes looked up in the scope's folders (never outside them)."""
+
+    def __init__(self, scope: Scope, top: Path, top_source: str):
+        self.scope, self.top, self.top_source = scope, top, top_source
         self.files: list[str] = []
 
-    def get_source(self, environment, template):
-        source, filename, uptodate = super().get_source(environment, template)
+    def get_source(self, environment: jinja2.Environment, template: str):
+        if template == _TOP:
+            source, filename = self.top_source, str(self.top)
+        else:
+            pieces = split_template_path(template)     # refuses '..'
+            found = next((root.joinpath(*pieces) for root in self.scope.roots
+                          if os.path.lexists(root.joinpath(*pieces))), None)
+            if found is None:
+                raise jinja2.TemplateNotFound(template)
+            source, filename = read_named(self.scope.resolve(str(found), template), template), str(found)
         self.files.append(display_name(filename))
-        return mark_lines(source, len(self.files) - 1), filename, uptodate
+        return mark_lines(source, len(self.files) - 1), filename, lambda: True
 
 
 def _unmark(text: str, files: list[str], top: str) -> Rendered:
     lines, origins, last = [], [], (top, 1)
     for line in text.split("\n"):
         marks = _MARK_RE.findall(line)
-        if marks:
+        if marks and int(marks[0][0]) < len(files):    # a marker the template wrote itself is not ours
             last = (files[int(marks[0][0])], int(marks[0][1]))
         origins.append(last)
         lines.append(_MARK_RE.sub("", line))
     return Rendered("\n".join(lines), tuple(origins))
 
 
-def render_file(path: Path, variables: Mapping[str, Any]) -> Rendered:
-    """Render one file; every Jinja2 problem becomes an Issue naming the file and line."""
+def render_file(path: str | os.PathLike, variables: Mapping[str, Any], scope: Scope | None = None) -> Rendered:
+    """Render a file the operator named (the blueprint); every problem becomes an Issue with file and line."""
+    path = Path(path)
     display = display_name(path)
     try:
-        path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise RenderIssue(Issue("file-not-found", f"file {display!r} does not exist",
-                                hint="check the path; it is relative to the current directory",
-                                file=display)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RenderIssue(Issue("file-unreadable", f"cannot read {display!r}: {exc}",
-                                hint="the blueprint must be a readable UTF-8 text file",
-                                file=display)) from None
-    # Fragments resolve beside the blueprint first, then one level up, so blueprints in
-    # blueprints/examples/ can include blueprints/fragments/... too.
-    loader = _MarkingLoader([str(path.parent), str(path.parent.parent)])
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined,
+        source = read_operator_file(path, display)
+    except FileProblem as problem:
+        raise RenderIssue(Issue(problem.code, problem.message, hint=problem.hint, file=display)) from None
+    return render_source(source, path, variables, scope or Scope.of(path))
+
+
+def render_source(source: str, path: Path, variables: Mapping[str, Any], scope: Scope) -> Rendered:
+    """Render text read from `path` in the sandbox; includes come from the scope's folders."""
+    display = display_name(path)
+    loader = _ConfinedLoader(scope, path, source)
+    undefined: list[Issue] = []
+    env = BoundedEnvironment(loader=loader, undefined=_collecting(undefined),
                              keep_trailing_newline=True, autoescape=False)
     try:
-        return _unmark(env.get_template(path.name).render(**dict(variables)), loader.files, display)
-    except jinja2.TemplateSyntaxError as exc:
-        where = display_name(exc.filename) if exc.filename else display
-        raise RenderIssue(Issue("jinja-syntax", f"Jinja2 syntax error: {exc.message}",
-                                hint="see https://jinja.palletsprojects.com/templates/",
-                                file=where, line=exc.lineno)) from None
-    except jinja2.TemplateNotFound as exc:
-        raise RenderIssue(Issue("jinja-include-not-found", f"included file {exc.name!r} not found",
-                                hint=f"fragments are looked up in {display_name(path.parent)} and "
-                                     f"{display_name(path.parent.parent)}",
-                                **_template_position(exc, loader, display))) from None
-    except jinja2.UndefinedError as exc:
-        raise RenderIssue(Issue("jinja-undefined", f"Jinja2 variable is not defined: {exc.message}",
-                                hint="pass it with `-c var:NAME=value` (cdk) or `--var NAME=value` (lz), "
-                                     "or in a vars file (`-c vars=FILE`, `--vars FILE`)",
-                                **_template_position(exc, loader, display))) from None
+        text = env.get_template(_TOP).render(**dict(variables))
     except Exception as exc:  # noqa: BLE001 - any error raised while rendering is the template's
-        raise RenderIssue(Issue("jinja-error", f"Jinja2 could not render: {type(exc).__name__}: {exc}",
-                                hint="check the expression on this line; `lz render` shows the output",
-                                **_template_position(exc, loader, display))) from None
+        issue = _issue(exc, loader, display, scope)
+        # An undefined variable usually causes the error that follows it: report the cause.
+        secondary = undefined and issue.code in ("jinja-error", "jinja-undefined")
+        raise RenderIssue(_unique(undefined) if secondary else _unique(undefined + [issue])) from None
+    if undefined:
+        raise RenderIssue(_unique(undefined))
+    return _unmark(text, loader.files, display)
 
 
-def _template_position(exc: BaseException, loader: _MarkingLoader, display: str) -> dict:
+def _issue(exc: Exception, loader: _ConfinedLoader, display: str, scope: Scope) -> Issue:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = display_name(exc.filename) if exc.filename else display
+        return Issue("jinja-syntax", f"Jinja2 syntax error: {exc.message}",
+                     hint="see https://jinja.palletsprojects.com/templates/", file=where, line=exc.lineno)
+    at = _template_position(exc, loader, display)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        folders = " and ".join(display_name(r) for r in scope.roots)
+        return Issue("jinja-include-not-found", f"included file {exc.name!r} not found",
+                     hint=f"fragments are looked up in {folders}", **at)
+    if isinstance(exc, FileProblem):
+        return Issue(exc.code, f"included file {exc.message}", hint=exc.hint, **at)
+    if isinstance(exc, SecurityError):
+        return Issue("jinja-unsafe", f"Jinja2 refused an unsafe operation: {exc}", hint=SANDBOX_HINT, **at)
+    if isinstance(exc, RenderLimit):
+        return Issue("jinja-limit", f"Jinja2 stopped: {exc}",
+                     hint="blueprints are bounded so a mistake cannot hang CI; generate less, or split "
+                          "the blueprint", **at)
+    if isinstance(exc, jinja2.UndefinedError):
+        return Issue("jinja-undefined", f"Jinja2 variable is not defined: {exc.message}", hint=UNDEFINED_HINT,
+                     **at)
+    message = "calls itself without end (maximum recursion depth)" if isinstance(exc, RecursionError) \
+        else f"{type(exc).__name__}: {exc}"
+    return Issue("jinja-error", f"Jinja2 could not render: {message}",
+                 hint="check the expression on this line; `lz render` shows the output", **at)
+
+
+def _template_position(exc: BaseException, loader: _ConfinedLoader, display: str) -> dict:
     # Jinja2 rewrites tracebacks so template frames carry template file names and line numbers;
     # the innermost one is where the user's mistake is (inside a fragment if it is there).
     templates = set(loader.files)
-    tb, found = exc.__traceback__, {"file": display, "line": None}
+    tb, found, names = exc.__traceback__, {"file": display, "line": None}, {}
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
-        if not name.endswith(".py") and display_name(name) in templates:
-            found = {"file": display_name(name), "line": tb.tb_lineno}
+        if not name.endswith(".py"):
+            shown = names.setdefault(name, display_name(name) if "\x00" not in name else "")
+            if shown in templates:
+                found = {"file": shown, "line": tb.tb_lineno}
         tb = tb.tb_next
     return found
+
+
+def _unique(issues: list[Issue]) -> list[Issue]:
+    return list({(i.code, i.message, i.file, i.line): i for i in issues}.values())
+
+
+# ---------- every undefined variable of a file, in one run ----------
+
+class _CollectingUndefined(jinja2.StrictUndefined):
+    """Records each use of an undefined variable with its file:line and carries on as empty.
+
+    StrictUndefined stops at the first; people fixing a blueprint want them all at once. Anything
+    else an undefined value is used for (arithmetic, comparisons) still raises, after recording.
+    Undefined values the sandbox makes for unsafe attributes raise SecurityError as before.
+    """
+
+    __slots__ = ()
+    sink: list[Issue] = []
+
+    def _collect(self) -> bool:
+        if self._undefined_exception is not jinja2.UndefinedError:
+            return False
+        file, line = _caller_position()
+        self.sink.append(Issue("jinja-undefined", f"Jinja2 variable is not defined: {self._undefined_message}",
+                               hint=UNDEFINED_HINT, file=file or "", line=line))
+        return True
+
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any):
+        self._collect()
+        return super()._fail_with_undefined_error(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return "" if self._collect() else super()._fail_with_undefined_error()
+
+    def __iter__(self):
+        return iter(()) if self._collect() else super()._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        return False if self._collect() else super()._fail_with_undefined_error()
+
+    def __len__(self) -> int:
+        return 0 if self._collect() else super()._fail_with_undefined_error()
+
+    def __int__(self) -> int:
+        return 0 if self._collect() else super()._fail_with_undefined_error()
+
+    def __float__(self) -> float:
+        return 0.0 if self._collect() else super()._fail_with_undefined_error()
+
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return self if self._collect() else super()._fail_with_undefined_error()
+
+    def __getitem__(self, key: Any) -> Any:
+        return self if self._collect() else super()._fail_with_undefined_error()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self if self._collect() else super()._fail_with_undefined_error()
+
+    def __eq__(self, other: Any) -> bool:
+        return False if self._collect() else super()._fail_with_undefined_error()
+
+    def __ne__(self, other: Any) -> bool:
+        return True if self._collect() else super()._fail_with_undefined_error()
+
+    def __hash__(self) -> int:
+        return id(self) if self._collect() else super()._fail_with_undefined_error()
+
+    def __contains__(self, item: Any) -> bool:
+        return False if self._collect() else super()._fail_with_undefined_error()
+
+
+def _collecting(sink: list[Issue]) -> type[jinja2.StrictUndefined]:
+    return type("CollectingUndefined", (_CollectingUndefined,), {"__slots__": (), "sink": sink})
+
+
+def _caller_position() -> tuple[str | None, int | None]:
+    """The template file and line being run: the innermost frame of Jinja2-compiled template code."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None and template.filename:
+            return display_name(template.filename), template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None, None

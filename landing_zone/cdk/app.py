@@ -6,7 +6,7 @@ import sys
 import aws_cdk as cdk
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
-from landing_zone.blueprint.load import load_with_variables
+from landing_zone.blueprint.load import context_dirs, load_with_variables
 from landing_zone.cdk.landing_zone import build_landing_zone
 from landing_zone.cdk.nag import add_nag
 from landing_zone.plan import Plan, build_plan
@@ -25,7 +25,7 @@ def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
 def plan_from_context(context: dict) -> Plan:
     variables = [f"{key[4:]}={value}" for key, value in sorted(context.items()) if key.startswith("var:")]
     loaded = load_with_variables(context.get("blueprint") or DEFAULT_BLUEPRINT, variables,
-                                 context.get("vars"))
+                                 context.get("vars"), context_dirs(context.get("allow_dir")))
     for warning in loaded.warnings:
         print(warning.format(), file=sys.stderr)
     return build_plan(loaded)

@@ -16,21 +16,18 @@ Stacks:
 """
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from landing_zone.blueprint.checks.identity import AWS_MANAGED_ARN, oidc_host
+from landing_zone.blueprint.files import NamedFile
 from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.identity import FederatedRole, InlinePolicy, PermissionSet
 from landing_zone.blueprint.query import account_role
-from landing_zone.blueprint.render import RenderIssue, render_file
-from landing_zone.blueprint.source import display_path
 from landing_zone.plan.components import ComponentResult
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import bucket_of, digest, logical_id, stack_name
@@ -270,7 +267,7 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
     for i, saml in enumerate(identity.saml_providers):
         loc = ("identity", "saml_providers", i)
         account = saml.account or default
-        metadata = _saml_metadata(loaded.path.parent / saml.metadata_file, loc + ("metadata_file",), result)
+        metadata = _saml_metadata(loaded.files.text[saml.metadata_file], loc + ("metadata_file",), result)
         if account is None or metadata is None:
             continue
         # Accounts without an id still get their documents linted; their stack is reported pending.
@@ -351,35 +348,17 @@ def _inline_policy(loaded: LoadedBlueprint, policy: InlinePolicy | None, loc: Lo
     """The document inline or from its Jinja2-rendered JSON file, linted like every IAM document."""
     if policy is None:
         return None
+    named = None
     if policy.document is not None:
         document, loc = policy.document, loc + ("document",)
-    else:
+    else:   # the loader has read, rendered and parsed the file (and reported any problem with it)
         loc = loc + ("file",)
-        document, problem = _read_json(loaded, policy.file, loc)
-        if problem:
-            result.issues.append(problem)
-            return None
+        named = loaded.files.json[policy.file]
+        document = named.content
     for p in lint_document(document, kind=kind):
-        result.issues.append(_policy_issue(p, "the policy", loc))
+        issue = _policy_issue(p, "the policy", loc)
+        result.issues.append(named.place(issue, p.pointer) if named else issue)
     return document
-
-
-def _read_json(loaded: LoadedBlueprint, written: str, loc: Loc) -> tuple[Any, Issue | None]:
-    """A policy file: Jinja2 with the blueprint's variables, then JSON (like `policies:` files)."""
-    try:
-        rendered = render_file(loaded.path.parent / written, loaded.variables)
-    except RenderIssue as exc:
-        if exc.issue.code == "file-not-found":
-            return None, Issue("policy-file-not-found", f"policy file {written!r} does not exist",
-                               hint="the path is relative to the blueprint's folder", loc=loc)
-        return None, exc.issue
-    try:
-        return json.loads(rendered.text), None
-    except json.JSONDecodeError as exc:
-        file, line = rendered.origin(exc.lineno)
-        return None, Issue("policy-file-invalid", f"not valid JSON: {exc.msg}",
-                           hint="check quotes, commas and brackets (JSON allows no trailing comma)",
-                           file=file, line=line, path=display_path(loaded.data, loc))
 
 
 def _policy_issue(problem, what: str, loc: Loc) -> Issue:
@@ -388,20 +367,9 @@ def _policy_issue(problem, what: str, loc: Loc) -> Issue:
                  hint=problem.hint or f"fix {what}; the IAM policy grammar is in the IAM User Guide", loc=loc)
 
 
-def _saml_metadata(path: Path, loc: Loc, result: ComponentResult) -> str | None:
+def _saml_metadata(named: NamedFile, loc: Loc, result: ComponentResult) -> str | None:
     """IAM wants the identity provider's SAML 2.0 metadata with its signing certificate."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        result.issues.append(Issue("saml-metadata-not-found", f"SAML metadata file {str(path)!r} does not "
-                                   "exist", hint="the path is relative to the blueprint's folder; download "
-                                   "the metadata from your identity provider (AD FS: "
-                                   "/FederationMetadata/2007-06/FederationMetadata.xml)", loc=loc))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        result.issues.append(Issue("saml-metadata-invalid", f"SAML metadata file {str(path)!r} cannot be "
-                                   f"read: {exc}", hint="save it as UTF-8 XML", loc=loc))
-        return None
+    text, path = named.content, named.written
     problem = None
     try:
         root = ElementTree.fromstring(text)
@@ -418,7 +386,7 @@ def _saml_metadata(path: Path, loc: Loc, result: ComponentResult) -> str | None:
             problem = (f"has {len(text):,} characters; IAM accepts {SAML_METADATA_MIN:,}-"
                        f"{SAML_METADATA_MAX:,}")
     if problem:
-        result.issues.append(Issue("saml-metadata-invalid", f"SAML metadata file {str(path)!r} {problem}",
+        result.issues.append(Issue("saml-metadata-invalid", f"SAML metadata file {path!r} {problem}",
                                    hint="use the metadata document your identity provider publishes, "
                                         "unchanged", loc=loc))
         return None
