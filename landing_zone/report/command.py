@@ -19,11 +19,13 @@ from landing_zone.explain import UsageError
               help="Jinja2 variable (repeatable); the value is read as a YAML scalar.")
 @click.option("--vars", "vars_file", type=click.Path(dir_okay=False), default=None,
               help="YAML file of Jinja2 variables (NAME: value).")
+@click.option("--allow-dir", "allow_dirs", multiple=True, metavar="DIR", type=click.Path(file_okay=False),
+              help="Folder the blueprint may also read files from (repeatable), as `lz validate --allow-dir`.")
 @click.option("--actions", "actions_file", type=click.Path(dir_okay=False, exists=True), default=None,
               help="YAML list of actions or {action, region, resource, principal, context} for the "
                    "'Is it allowed?' table (as `lz matrix --actions`). Default: a few telling requests.")
 def report(blueprint: str, output: str, variables: tuple[str, ...], vars_file: str | None,
-           actions_file: str | None) -> None:
+           allow_dirs: tuple[str, ...], actions_file: str | None) -> None:
     """Write an HTML review of BLUEPRINT: OUs and accounts, guardrails, SCP budget, stacks, network,
     keys, Identity Center, pending items and which requests the SCPs allow."""
     from landing_zone.plan import build_plan
@@ -31,7 +33,7 @@ def report(blueprint: str, output: str, variables: tuple[str, ...], vars_file: s
     from landing_zone.report.allowed import read_probes
 
     try:
-        loaded = load_with_variables(blueprint, list(variables), vars_file)
+        loaded = load_with_variables(blueprint, list(variables), vars_file, allow_dirs)
         plan = build_plan(loaded)
         html = render_report(build_report(loaded, plan, read_probes(actions_file)))
     except BlueprintError as exc:
