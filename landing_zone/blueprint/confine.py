@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from landing_zone.blueprint.limits import MAX_FILE_BYTES
+from landing_zone.blueprint import limits
 
 ALLOW_HINT = ("keep the files a blueprint names inside its folder, or allow another folder with "
               "`lz validate --allow-dir DIR` (cdk: `-c allow_dir=DIR`)")
@@ -78,7 +78,7 @@ def read_named(real: Path, written: str) -> str:
         raise FileProblem("not-found", f"{written!r} does not exist",
                           "the path is relative to the blueprint's folder") from None
     except OSError as exc:
-        raise FileProblem("unreadable", f"cannot read {written!r}: {exc.strerror or exc}",
+        raise FileProblem("unreadable", f"{written!r} cannot be read: {exc.strerror or exc}",
                           "it must be a readable file") from None
     try:
         mode = os.fstat(fd).st_mode
@@ -105,16 +105,18 @@ def read_operator_file(path: Path, written: str) -> str:
     except IsADirectoryError:
         raise FileProblem("not-regular", f"{written!r} is a folder, not a file", "name a file") from None
     except OSError as exc:
-        raise FileProblem("unreadable", f"cannot read {written!r}: {exc.strerror or exc}",
+        raise FileProblem("unreadable", f"{written!r} cannot be read: {exc.strerror or exc}",
                           "it must be a readable UTF-8 text file") from None
     return _decode(data, written)
 
 
 def _bounded(handle, written: str) -> bytes:
-    data = handle.read(MAX_FILE_BYTES + 1)   # never more, whatever size the file claims
-    if len(data) > MAX_FILE_BYTES:
-        raise FileProblem("too-large", f"{written!r} is larger than {MAX_FILE_BYTES:,} bytes",
-                          f"files a blueprint reads are limited to {MAX_FILE_BYTES // 2**20} MiB")
+    cap = limits.MAX_FILE_BYTES
+    data = handle.read(cap + 1)   # never more, whatever size the file claims
+    if len(data) > cap:
+        raise FileProblem("too-large", f"{written!r} is larger than {cap:,} bytes",
+                          f"files a blueprint reads are limited to {cap:,} bytes (10 MiB, the size IAM "
+                          "allows SAML metadata)")
     return data
 
 
@@ -122,8 +124,8 @@ def _decode(data: bytes, written: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FileProblem("unreadable", f"cannot read {written!r}: not UTF-8 ({exc.reason} at byte "
-                          f"{exc.start})", "save it as UTF-8 text") from None
+        raise FileProblem("unreadable", f"{written!r} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                          "save it as UTF-8") from None
 
 
 def _kind(mode: int) -> str:

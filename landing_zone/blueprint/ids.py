@@ -24,7 +24,7 @@ def read_ids(path: Path, scope: Scope | None = None) -> tuple[dict[str, Any], So
     """
     if not path.is_symlink() and not path.exists():
         return {}, None, []
-    display = display_name(path)
+    display = display_name(path, follow=False)
     scope = scope or Scope.of(path)
     try:
         text = read_named(scope.resolve(str(path.absolute())), path.name)

@@ -53,7 +53,11 @@ class BlueprintError(Exception):
 
     def __init__(self, issues: Iterable[Issue]):
         self.issues = sorted(issues, key=Issue.sort_key)
-        super().__init__(format_issues(self.issues))
+        super().__init__(len(self.issues))
+
+    def __str__(self) -> str:
+        # Formatted when shown, not when raised: a hostile blueprint can have 100,000 issues.
+        return format_issues(self.issues)
 
 
 def format_issues(issues: Iterable[Issue]) -> str:
@@ -67,7 +71,7 @@ def format_issues(issues: Iterable[Issue]) -> str:
 
 def printable(text: str) -> str:
     """Control characters and lone surrogates a hostile blueprint put in a value, escaped for the terminal."""
-    if text.isprintable() or all(c.isprintable() or c == "\n" for c in text):
+    if text.replace("\n", "").isprintable():
         return text
     return "".join(c if c.isprintable() or c == "\n" else repr(c)[1:-1] for c in text)
 

@@ -50,9 +50,13 @@ class Rendered:
         return self.origins[min(max(line, 1), len(self.origins)) - 1] if self.origins else ("", line)
 
 
-def display_name(path: str | os.PathLike) -> str:
-    """Paths relative to the working directory read best in issues; others stay absolute."""
-    resolved = Path(path).resolve()
+def display_name(path: str | os.PathLike, follow: bool = True) -> str:
+    """Paths relative to the working directory read best in issues; others stay absolute.
+
+    `follow=False` keeps the file's own name when it is a symlink (its folder is still resolved).
+    """
+    path = Path(path)
+    resolved = path.resolve() if follow else path.absolute().parent.resolve() / path.name
     try:
         return str(resolved.relative_to(Path.cwd()))
     except ValueError:
@@ -247,6 +251,21 @@ class _CollectingUndefined(jinja2.StrictUndefined):
 
     def __contains__(self, item: Any) -> bool:
         return False if self._collect() else super()._fail_with_undefined_error()
+
+    def _same(self, *args: Any) -> Any:
+        return self if self._collect() else super()._fail_with_undefined_error()
+
+    def _false(self, other: Any) -> bool:
+        return False if self._collect() else super()._fail_with_undefined_error()
+
+    # Undefined binds these to the base class's function at class creation, so they are set again
+    # here: arithmetic on an undefined value stays undefined, comparisons are false.
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _same
+    __lt__ = __le__ = __gt__ = __ge__ = _false
+
+    def __complex__(self) -> complex:
+        return 0j if self._collect() else super()._fail_with_undefined_error()
 
 
 def _collecting(sink: list[Issue]) -> type[jinja2.StrictUndefined]:

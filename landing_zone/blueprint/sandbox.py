@@ -21,6 +21,9 @@ from landing_zone.blueprint.limits import (MAX_INT_BITS, MAX_RANGE, MAX_RENDER_S
                                            MAX_WIDTH)
 
 SEQUENCES = (str, bytes, list, tuple, dict, set, frozenset)
+# A call (a macro, a method) costs about five loop iterations of work; counting it so keeps the
+# worst case of MAX_RENDER_STEPS near one second whatever the template spends them on.
+CALL_STEPS = 5
 # Filters a YAML blueprint has no use for and whose output can grow without a size argument.
 DROPPED_FILTERS = ("urlize",)
 DROPPED_GLOBALS = ("lipsum",)
@@ -127,7 +130,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
         return check(self.binop_table[operator](left, right))
 
     def call(__self, __context: jinja2.runtime.Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        __self.step()
+        __self.step(CALL_STEPS)
         _precheck_method(__obj, args, kwargs)
         return check(super().call(__context, __obj, *args, **kwargs))
 

@@ -15,6 +15,8 @@ expected.yaml:
     vars_file: vars.yaml          # optional, relative to the case directory (--vars)
     xfail: "why"                  # optional: the product is wrong here; issues are what it SHOULD say
     xfail_cli: "why"              # optional: same, for the `lz validate` run
+    limits: {MAX_FILE_BYTES: 64}  # optional: lower caps of landing_zone.blueprint.limits for this case
+                                  # (so a "file too large" case needs no 10 MiB file in the repository)
     issues:
       - {code: ..., path: "...", line: 17, file: blueprint.ids.yaml, value: "..."}
 
@@ -32,13 +34,14 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from landing_zone.blueprint import limits
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import load_with_variables
 from landing_zone.cli import cli
 from landing_zone.plan import build_plan
 
 BAD = Path(__file__).resolve().parents[2] / "fixtures" / "blueprints" / "bad"
-EXPECTED_KEYS = {"variables", "vars_file", "xfail", "xfail_cli", "issues"}
+EXPECTED_KEYS = {"variables", "vars_file", "xfail", "xfail_cli", "limits", "issues"}
 ISSUE_KEYS = {"code", "path", "line", "file", "value"}
 
 # What every case starts from before its one mistake: it must load and plan cleanly.
@@ -73,6 +76,7 @@ class Case:
     xfail: str | None = None
     xfail_cli: str | None = None
     keys: list[Key] = field(default_factory=list)
+    limits: dict[str, int] = field(default_factory=dict)
 
     @property
     def blueprint(self) -> Path:
@@ -101,7 +105,7 @@ def _read_case(directory: Path) -> Case:
     return Case(
         name=directory.name, directory=directory, comment=text.splitlines()[0] if text else "",
         variables=data.get("variables") or {}, vars_file=data.get("vars_file"), issues=issues,
-        xfail=data.get("xfail"), xfail_cli=data.get("xfail_cli"), keys=keys)
+        xfail=data.get("xfail"), xfail_cli=data.get("xfail_cli"), keys=keys, limits=data.get("limits") or {})
 
 
 CASES = [_read_case(d) for d in sorted(BAD.iterdir()) if d.is_dir()]
@@ -129,6 +133,14 @@ def _relative_file(case: Case, issue: Issue) -> str:
 def _key(issue_key: Key) -> tuple:
     code, path, line, file = issue_key
     return (file, line if line is not None else -1, path, code)
+
+
+@pytest.fixture(autouse=True)
+def _case_limits(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    case = request.node.callspec.params.get("case") if hasattr(request.node, "callspec") else None
+    for name, value in (case.limits if case else {}).items():
+        assert hasattr(limits, name), f"{case.name}: unknown limit {name}"
+        monkeypatch.setattr(limits, name, value)
 
 
 def _load_issues(case: Case) -> list[Issue]:
