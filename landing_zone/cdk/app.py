@@ -7,6 +7,7 @@ import aws_cdk as cdk
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
 from landing_zone.blueprint.load import context_dirs, load_with_variables
+from landing_zone.cdk.deploy_proofs import add_deploy_proofs
 from landing_zone.cdk.landing_zone import build_landing_zone
 from landing_zone.cdk.nag import add_nag
 from landing_zone.plan import Plan, build_plan
@@ -14,12 +15,17 @@ from landing_zone.plan import Plan, build_plan
 DEFAULT_BLUEPRINT = "blueprints/standard.yaml"
 
 
-def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
-    app = cdk.App(outdir=outdir, analytics_reporting=False)
+def synthesize_into(app: cdk.App, plan: Plan) -> cdk.App:
+    """The one synthesis path (the CDK CLI's `main` and the tests' `synthesize`)."""
     build_landing_zone(app, plan)
     add_nag(app)  # cdk-nag AwsSolutions: an unacknowledged finding fails the synthesis
+    add_deploy_proofs(app, plan)  # and so does a landing zone that would block its own deployment
     app.synth()
     return app
+
+
+def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
+    return synthesize_into(cdk.App(outdir=outdir, analytics_reporting=False), plan)
 
 
 def plan_from_context(context: dict) -> Plan:
@@ -41,6 +47,4 @@ def main() -> None:
         sys.exit(1)
     for item in plan.pending:
         print(f"pending: {item.subject}: {item.reason}", file=sys.stderr)
-    build_landing_zone(app, plan)
-    add_nag(app)
-    app.synth()
+    synthesize_into(app, plan)

@@ -1,28 +1,18 @@
 """Which template changes would make CloudFormation replace (or delete) a resource, from cfn-lint's schemas."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import cfnlint
-
-_SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
-
-
-@cache
-def _region_index(region: str) -> dict[str, str]:
-    return json.loads((_SCHEMAS / "providers" / f"{region}.json").read_text())
+from landing_zone.checks.schemas import resource_schema
 
 
 @cache
 def create_only_properties(resource_type: str, region: str = "us-east-1") -> frozenset[str]:
     """Top-level properties whose change forces a replacement (the schema's createOnlyProperties)."""
-    digest = _region_index(region).get(resource_type)
-    if digest is None:
+    schema = resource_schema(resource_type, region)
+    if schema is None:
         return frozenset()
-    schema = json.loads((_SCHEMAS / "resources" / f"{digest}.json").read_text())
     return frozenset(p.split("/")[2] for p in schema.get("createOnlyProperties", []) if p.count("/") >= 2)
 
 

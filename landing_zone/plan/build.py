@@ -6,36 +6,38 @@ from dataclasses import replace
 
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
+from landing_zone.plan.bootstrap import bootstrap_stackset
 from landing_zone.plan.components import COMPONENTS
 from landing_zone.plan.context import landing_zone_context
-from landing_zone.plan.guardrails import resolve_guardrails
+from landing_zone.plan.guardrails import ControlInstance, resolve_guardrails
+from landing_zone.plan.management import BOOTSTRAP, StackSetsPayload, failure_tolerance, management_stacks
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
 from landing_zone.plan.network import sharing_stack
+from landing_zone.plan.phases import ACCOUNT_CONCURRENCY, deploy_phases, with_phase_dependencies
 from landing_zone.plan.policies import PolicyPlan, plan_policies
+from landing_zone.plan.shared import rules_bucket_name
 from landing_zone.plan.stacksets import (
-    StackSetPlan, config_baseline, detective_stacksets, proactive_stacksets, rules_bucket_name,
+    StackSetPlan,
+    config_baseline,
+    detective_stacksets,
+    proactive_stacksets,
 )
-from landing_zone.plan.targets import Target
+from landing_zone.plan.targets import Target, Tree
 
 MANAGED_BY_TAG = "lz:managed-by"
 # The blueprint section each component stack comes from, for issues about the stack as a whole.
 SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
               "network": "network", "sharing": "network", "keys": "keys", "identity-center": "identity",
-              "identity-center-assignments": "identity", "federation": "identity"}
+              "identity-center-assignments": "identity", "federation": "identity",
+              "management-baseline": "logging", "guard-rules": "guardrails", "bootstrap": "deploy"}
 # Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
 # (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
 # hold about 5,000 accounts before any shard nears the budget below.
 ACCOUNT_SHARDS = 16
-# Organizations rejects more than 5 concurrent CreateAccount calls; each lane is a chain.
-CREATION_LANES = 5
-# The EnablePolicyType provider: two handler functions, the framework's three functions and state
-# machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
-GUARDRAILS_FIXED_RESOURCES = 18
-# The Guard rules bucket, its policy, and CDK's BucketDeployment (function, role, policy, layer).
-RULES_BUCKET_RESOURCES = 7
 # CloudFormation's hard limit is 500; the rest is head room for what later issues add.
 MAX_RESOURCES_PER_STACK = 450
 
@@ -54,12 +56,11 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         key=lambda u: u.path))
 
     accounts = _accounts(loaded, base_tags)
+    management, home = bp.organization.management_account_id, bp.home_region
     organization = StackPlan(
-        name=stack_name(bp.name, "organization"), component="organization",
-        account_id=bp.organization.management_account_id, region=bp.home_region,
-        description=f"{bp.name} landing zone: organizational units", resources=len(units))
-    stacks = [organization] + _account_stacks(bp.name, bp.organization.management_account_id,
-                                              bp.home_region, accounts, organization.name)
+        name=stack_name(bp.name, "organization"), component="organization", account_id=management,
+        region=home, description=f"{bp.name} landing zone: organizational units", resources=len(units))
+    stacks = [organization] + _account_stacks(bp.name, management, home, accounts, organization.name)
     context = landing_zone_context(bp)
     instances, issues = resolve_guardrails(bp, context)
     policies, policy_issues = plan_policies(loaded, instances, context)
@@ -67,34 +68,17 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     ids = {a.name: a.id for a in accounts}
     pending = list(_pending(units, accounts))
     policies = [_resolvable(p, ids, pending) for p in policies]
-    stacksets: list[StackSetPlan] = []
-    log_archive = next((a for a in accounts if a.role == "log-archive"), None)
-    if log_archive and log_archive.id:
-        baseline = config_baseline(bp, log_archive.id)
-        stacksets = [baseline] + detective_stacksets(bp, instances, context, baseline)
-    elif any(i.control.behavior == "detective" for i in instances):
-        pending.append(Pending("AWS Config baseline and detective guardrails",
-                               "the log-archive account has no id yet, so the delivery bucket name is "
-                               "unknown; deploy the accounts, then run `lz sync`"))
-    stacksets += proactive_stacksets(bp, instances)
+    stacksets, baseline = _stacksets(bp, instances, context, accounts, pending)
     stacksets = [_resolvable(s, ids, pending) for s in stacksets]
     policy_types = tuple(sorted({p.policy_type for p in policies}))
-    if policies or stacksets:
-        stacks.append(StackPlan(
-            name=stack_name(bp.name, "guardrails"), component="guardrails",
-            account_id=bp.organization.management_account_id, region=bp.home_region,
-            description=f"{bp.name} landing zone: organization policies and guardrail StackSets",
-            resources=len(policies) + len(stacksets) + len(policy_types)
-            + (GUARDRAILS_FIXED_RESOURCES if policy_types else 0)
-            + (RULES_BUCKET_RESOURCES if any(s.files for s in stacksets) else 0),
-            depends_on=(organization.name,)))
     plan = Plan(
-        name=bp.name, home_region=bp.home_region, governed_regions=tuple(sorted(bp.governed_regions)),
+        name=bp.name, home_region=home, governed_regions=tuple(sorted(bp.governed_regions)),
         organization_id=bp.organization.id, root_id=bp.organization.root_id,
-        management_account_id=bp.organization.management_account_id, tags=_tags(base_tags),
-        units=units, accounts=accounts, stacks=tuple(stacks), pending=tuple(pending),
+        management_account_id=management, tags=_tags(base_tags),
+        units=units, accounts=accounts, stacks=(), pending=(),
         policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types,
-        rules_bucket=rules_bucket_name(bp), qualifier=bp.deploy.qualifier)
+        rules_bucket=rules_bucket_name(bp, home), qualifier=bp.deploy.qualifier)
+    stacks += management_stacks(bp, plan, baseline)
     for planner in COMPONENTS:
         result = planner(loaded, plan)
         stacks += result.stacks
@@ -104,11 +88,51 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     if sharing.name not in {s.name for s in stacks} and any(sharing.name in s.depends_on for s in stacks):
         # A RAM share outside the network component (the directory's resolver rule) when the
         # network shares nothing: the stack enabling sharing comes before the first component stack.
-        stacks.insert(len(plan.stacks), sharing)
+        stacks.append(sharing)
+    bootstrap = bootstrap_stackset(bp, stacks, accounts)
+    if bootstrap:
+        stacks.append(StackPlan(
+            name=bootstrap.name, component=BOOTSTRAP, account_id=management, region=home,
+            description=bootstrap.description, resources=1, payload=StackSetsPayload((bootstrap,))))
+    stacks, waiting = _wait_for_core_accounts(stacks, accounts)
+    pending += waiting
+    stacks = with_phase_dependencies(stacks)
     issues += [issue for stack in stacks for issue in _over_budget(stack)]
     if issues:
         raise BlueprintError(loaded.locate(issues))
-    return replace(plan, stacks=tuple(stacks), pending=tuple(pending))
+    return replace(plan, stacks=tuple(stacks), pending=tuple(pending), phases=deploy_phases(stacks))
+
+
+def _stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict, accounts: tuple[AccountPlan, ...],
+               pending: list[Pending]) -> tuple[list[StackSetPlan], StackSetPlan | None]:
+    log_archive = next((a for a in accounts if a.role == "log-archive"), None)
+    stacksets: list[StackSetPlan] = []
+    baseline = None
+    if log_archive and log_archive.id:
+        baseline = config_baseline(bp, log_archive.id)
+        stacksets = [baseline] + detective_stacksets(bp, instances, context, baseline)
+    elif any(i.control.behavior == "detective" for i in instances):
+        pending.append(Pending("AWS Config baseline and detective guardrails",
+                               "the log-archive account has no id yet, so the delivery bucket name is "
+                               "unknown; deploy the accounts, then run `lz sync`"))
+    stacksets += proactive_stacksets(bp, instances, baseline)
+    tree = Tree(bp)
+    return [replace(s, failure_tolerance=failure_tolerance(tree, s)) for s in stacksets], baseline
+
+
+def _wait_for_core_accounts(stacks: list[StackPlan], accounts: tuple[AccountPlan, ...]
+                            ) -> tuple[list[StackPlan], list[Pending]]:
+    """Until every landing zone account (log-archive, audit, ...) exists and `lz sync` recorded its id,
+    only the organization and the accounts are synthesized: the later phases rely on those accounts
+    (buckets, buses, bootstrap), and the organization policies must come after all of them."""
+    missing = sorted(a.name for a in accounts if a.role and not a.id)
+    if not missing:
+        return stacks, []
+    early = {"organization", "accounts"}
+    reason = (f"the landing zone account(s) {', '.join(missing)} have no id yet; deploy the organization "
+              "and accounts phases, run `lz sync`, then synthesize again")
+    return ([s for s in stacks if s.component in early],
+            [Pending(f"stack {s.name}", reason) for s in stacks if s.component not in early])
 
 
 def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):
@@ -125,13 +149,14 @@ def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pen
 
 def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[AccountPlan, ...]:
     bp = loaded.model
-    by_lane: dict[tuple[str, int], list] = defaultdict(list)
+    by_shard: dict[str, list] = defaultdict(list)
     for account in sorted(bp.organization.accounts, key=lambda a: a.name):
         shard = bucket_of(account.name, ACCOUNT_SHARDS)
         stack = stack_name(bp.name, "accounts", f"{shard:02d}")
-        by_lane[(stack, bucket_of("lane:" + account.name, CREATION_LANES))].append((account, stack))
+        by_shard[stack].append((account, stack))
     out = []
-    for lane in by_lane.values():
+    # AWS::Organizations::Account: several accounts in one template must form a DependsOn chain.
+    for lane in by_shard.values():
         previous = None
         for account, stack in lane:
             lid = logical_id("Account", account.name)
@@ -149,15 +174,17 @@ def _account_stacks(name: str, management: str, region: str, accounts: tuple[Acc
     counts: dict[str, int] = defaultdict(int)
     for account in accounts:
         counts[account.stack] += 1
-    stacks, previous = [], None
-    # Shard stacks deploy one after another so the lanes above bound concurrency across stacks too.
-    for stack in sorted(counts):
-        depends = (organization,) + ((previous,) if previous else ())
+    stacks: list[StackPlan] = []
+    # Each shard is one DependsOn chain (one creation at a time); a shard waits for the shard
+    # ACCOUNT_CONCURRENCY places before it, so even `cdk deploy --all --concurrency 16` never runs
+    # more than ACCOUNT_CONCURRENCY CreateAccount requests at once.
+    ordered = sorted(counts)
+    for index, stack in enumerate(ordered):
+        after = (ordered[index - ACCOUNT_CONCURRENCY],) if index >= ACCOUNT_CONCURRENCY else ()
         stacks.append(StackPlan(name=stack, component="accounts", account_id=management, region=region,
                                 description=f"{name} landing zone: member accounts (shard "
                                             f"{stack.rsplit('-', 1)[1]} of {ACCOUNT_SHARDS})",
-                                resources=counts[stack], depends_on=depends))
-        previous = stack
+                                resources=counts[stack], depends_on=(organization,), after=after))
     return stacks
 
 
@@ -167,7 +194,7 @@ def _over_budget(stack: StackPlan) -> list[Issue]:
     if stack.component == "accounts":
         loc, hint = ACCOUNTS_LOC, (f"this shard of {ACCOUNT_SHARDS} is full; the organization is past "
                                    "what this version supports, please open an issue")
-    elif stack.component == "guardrails":
+    elif stack.component in ("guardrails", "policies"):
         loc, hint = ("guardrails",), "attach guardrails higher in the OU tree so fewer policies are needed"
     elif stack.component in SECTION_OF:
         loc, hint = (SECTION_OF[stack.component],), "split the section over more accounts or regions"

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from typing import Any
 
 from landing_zone.blueprint.checks.identity import AWS_MANAGED_ARN, oidc_host
@@ -41,6 +41,8 @@ FEDERATION_COMPONENT = "federation"
 # sets per account at most (the Identity Center quota) a shard holds 9 fully assigned accounts, and
 # at a typical 5-10 assignments per account the 16 shards hold about 1,000 accounts.
 ASSIGNMENT_SHARDS = 16
+# Assignments created at once (within a shard; shards deploy one after another).
+ASSIGNMENT_LANES = 10
 # IAM Identity Center: permission sets provisioned in one AWS account.
 PERMISSION_SETS_PER_ACCOUNT = 50
 SAML_AUDIENCE = "https://signin.aws.amazon.com/saml"
@@ -87,6 +89,7 @@ class AssignmentPlan:
     principal_id: str
     account: str
     account_id: str
+    after: str | None = None     # logical id of the assignment this one waits for (its lane)
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,13 @@ def split_path(name: str) -> tuple[str, str]:
 
 
 def parameter_name(blueprint: str, instance_arn: str, permission_set: str) -> str:
-    """SSM parameter names take [a-zA-Z0-9_.-/]; other name characters are replaced, plus a digest."""
+    """SSM parameter names take [a-zA-Z0-9_.-/]; other name characters are replaced, plus a digest.
+
+    CloudFormation resolves a `{{resolve:ssm:...}}` reference only when the text around it changes,
+    and an assignment's PermissionSetArn is create-only. The name therefore holds everything whose
+    change replaces the permission set (its create-only InstanceArn and Name, and its logical id,
+    which derives from the name): a new permission set always means a new reference text, so the
+    assignments are replaced with it and never keep a stale ARN."""
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", permission_set)
     if safe != permission_set:
         safe = f"{safe}-{digest(permission_set, 6)}"
@@ -227,14 +236,21 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
             f"Identity Center assignments in account {account}",
             f"{', '.join(sorted(names))}: the account has no id yet; deploy the accounts stacks, then "
             "run `lz sync`"))
+    previous: str | None = None
     for shard, assignments in sorted(shards.items()):
+        # Shards deploy one after another, and within a shard ASSIGNMENT_LANES DependsOn chains run
+        # side by side: IAM Identity Center fails assignments created much more in parallel.
+        chained = [replace(a, after=sorted(assignments)[i - ASSIGNMENT_LANES].logical_id
+                           if i >= ASSIGNMENT_LANES else None)
+                   for i, a in enumerate(sorted(assignments))]
         result.stacks.append(StackPlan(
             name=shard, component=ASSIGNMENTS_COMPONENT, account_id=plan.management_account_id,
             region=plan.home_region,
             description=f"{plan.name} landing zone: IAM Identity Center assignments (shard "
                         f"{shard.rsplit('-', 1)[1]} of {ASSIGNMENT_SHARDS})",
-            resources=len(assignments), depends_on=(center_stack.name,),
-            payload=AssignmentsPlan(center.instance_arn, tuple(sorted(assignments)))))
+            resources=len(assignments), depends_on=(center_stack.name,), after=(previous,) if previous else (),
+            payload=AssignmentsPlan(center.instance_arn, tuple(chained))))
+        previous = shard
 
 
 def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline: dict | None,

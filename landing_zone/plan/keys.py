@@ -22,6 +22,12 @@ from landing_zone.plan.components import ComponentResult
 from landing_zone.plan.key_policies import KeyPolicyContext, key_policy
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import logical_id, stack_name
+from landing_zone.plan.shared import (
+    config_recorder_role_pattern,
+    log_reader_role_name,
+    organization_trail_arn,
+    partition,
+)
 from landing_zone.policy.document import KMS_KEY_POLICY_MAX, minify
 from landing_zone.policy.lint import lint_document
 
@@ -116,25 +122,8 @@ class _Group:
     custom_store_keys: list[CustomStoreKey] = field(default_factory=list)
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 def keys_stack_name(blueprint_name: str, account: str, region: str) -> str:
     return stack_name(blueprint_name, f"{COMPONENT}-{account}", region)
-
-
-def organization_trail_arn(bp: Blueprint) -> str:
-    return (f"arn:{partition(bp.home_region)}:cloudtrail:{bp.home_region}:"
-            f"{bp.organization.management_account_id}:trail/{bp.logging.trail.name}")
-
-
-def log_reader_role_name(blueprint_name: str) -> str:
-    return f"{blueprint_name}-log-archive-reader"   # created by the log-archive stack
 
 
 @dataclass(frozen=True)
@@ -345,7 +334,6 @@ def _org_path(plan: Plan, unit: str) -> str | None:
 
 def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, grant_ids: tuple[str, ...],
             org_paths: tuple[str, ...], loc: tuple, result: ComponentResult) -> str:
-    from landing_zone.plan.logging import config_recorder_role   # logging imports this module
     # The reader role lives in the log-archive account (the audit account assumes it).
     archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
     reader_id = archive.id if archive else None
@@ -359,7 +347,7 @@ def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, gra
         log_reader_role_arn=f"arn:{partition(region)}:iam::{reader_id}:role/{log_reader_role_name(bp.name)}",
         services=tuple(key.services), grant_account_ids=grant_ids, grant_org_paths=org_paths,
         log_bucket_organization_id=plan.organization_id if _encrypts_log_bucket(bp, plan, key, owner_id, region)
-        else None, config_role_name=config_recorder_role(bp.name))
+        else None, config_role_name=config_recorder_role_pattern(bp.name))
     document = key_policy(ctx)
     for problem in lint_document(document, kind="resource", max_size=KMS_KEY_POLICY_MAX):
         where = "" if region == key.primary_region else f" (replica in {region})"

@@ -20,14 +20,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from landing_zone.blueprint.cloudtrail import API_CALL, CONSOLE_SIGN_IN, KNOWN_EVENTS, KnownEvent
+from landing_zone.blueprint.cloudtrail import API_CALL, CONSOLE_SIGN_IN
+from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.plan.components import ComponentResult, member_stack
 from landing_zone.plan.keys import key_arn_for, keys_stack_for
 from landing_zone.plan.model import Pending, Plan, StackPlan
-from landing_zone.plan.names import logical_id, pascal, stack_name
-from landing_zone.plan.stacksets import log_bucket_name
+from landing_zone.plan.names import pascal, stack_name
+from landing_zone.plan.shared import (
+    access_log_bucket_name,
+    config_bucket_name,
+    config_recorder_role_pattern,
+    log_bucket_name,
+    log_reader_role_name,
+    organization_trail_arn,
+    security_bus_name,
+)
 
 LOG_ARCHIVE = "log-archive"
 TRAIL = "organization-trail"
@@ -39,35 +48,8 @@ INCOMPLETE_UPLOAD_DAYS = 7
 METRIC_NAMESPACE_SUFFIX = "CISBenchmark"
 
 
-# ---------- names other accounts rely on ----------
-
-def access_log_bucket_name(name: str, account_id: str, region: str) -> str:
-    return f"{name}-access-logs-{account_id}-{region}"
-
-
 def logs_key_alias(name: str) -> str:
     return f"alias/{name}/logs"
-
-
-def trail_arn(bp: Blueprint) -> str:
-    return (f"arn:aws:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
-            f"trail/{bp.logging.trail.name}")
-
-
-def security_bus_name(name: str) -> str:
-    return f"{name}-security-events"
-
-
-def security_bus_arn(bp: Blueprint, audit_id: str) -> str:
-    return f"arn:aws:events:{bp.home_region}:{audit_id}:event-bus/{security_bus_name(bp.name)}"
-
-
-def event_forwarder_role(name: str) -> str:
-    return f"{name}-event-forwarder"
-
-
-def config_recorder_role(name: str) -> str:
-    return f"{name}-config-recorder"
 
 
 # ---------- payloads ----------
@@ -85,10 +67,14 @@ class LogArchivePlan:
     incomplete_upload_days: int
     object_lock_mode: str | None            # GOVERNANCE | COMPLIANCE | None (no Object Lock)
     object_lock_days: int | None
-    config_role_name: str                   # the baseline's recorder role in every member account
+    config_role_name: str                   # pattern of the baseline's recorder roles in every member account
     reader_role_name: str
     reader_account_id: str | None           # the audit account; None while it has no id
     bucket_key_arn: str | None = None       # the blueprint key of the log bucket (alias ARN); None: `key_alias`
+    # S3 default encryption needs the key ARN (writers from other accounts would resolve an alias in
+    # their own account): the keys stack of this account and region that creates the bucket's key.
+    bucket_key_stack: str | None = None
+    config_bucket_name: str | None = None   # AWS Config's own bucket when the log bucket has Object Lock
     local_key: bool = True                  # the stack creates its own logs key (`key_alias`)
     blueprint_key_arns: tuple[str, ...] = ()    # blueprint keys (alias ARNs) the reader role decrypts with
 
@@ -211,8 +197,9 @@ def cis_alarms(name: str) -> tuple[CisAlarm, ...]:
 # ---------- resource counts (the plan's budget must equal what the stack synthesizes) ----------
 
 def log_archive_resources(p: LogArchivePlan) -> int:
-    # [key, alias,] log bucket, its policy, access-log bucket, its policy, reader role (inline policy)
-    return 4 + (2 if p.local_key else 0) + (1 if p.reader_account_id else 0)
+    # [key, alias,] log bucket, its policy, access-log bucket, its policy, [Config bucket, its policy,]
+    # reader role (inline policy)
+    return 4 + (2 if p.local_key else 0) + (2 if p.config_bucket_name else 0) + (1 if p.reader_account_id else 0)
 
 
 def trail_resources(p: OrganizationTrailPlan) -> int:
@@ -231,6 +218,26 @@ def key_stacks(bp: Blueprint, *arns: str | None) -> tuple[str, ...]:
     return tuple(sorted({s for s in (keys_stack_for(bp, a) for a in arns if a) if s}))
 
 
+def _bucket_key_stack(bp: Blueprint, bucket_key: str | None, log_archive_id: str,
+                      result: ComponentResult) -> str | None:
+    """The keys stack that creates the bucket's key in the log-archive account, or an issue: the key
+    ARN of another account's key is unknown until it exists, and an alias would not do."""
+    if bucket_key is None:
+        return None
+    owner, alias = bucket_key.split(":")[4], bucket_key.rsplit(":", 1)[1]
+    if owner != log_archive_id:
+        index = next(i for i, k in enumerate(bp.keys) if k.alias == alias)
+        result.issues.append(Issue(
+            "log-bucket-key-owner",
+            f"key {alias} would encrypt the log bucket, but it belongs to account {bp.keys[index].account}, "
+            "not to the log-archive account", loc=("keys", index, "account"),
+            hint="S3 default encryption for writers in other accounts needs the key's ARN, which is known "
+                 "offline only for a key of the log-archive account: own the key there, or drop `s3` from "
+                 "its services so the log archive keeps its own key"))
+        return None
+    return keys_stack_for(bp, bucket_key)
+
+
 # ---------- the planner ----------
 
 def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
@@ -247,16 +254,19 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     trail_key = key_arn_for(bp, service="cloudtrail", account=log_archive.name, region=home)
     archive_stack: StackPlan | None = None
     if log_archive.id:
+        config_bucket = config_bucket_name(bp, log_archive.id)
         archive = LogArchivePlan(
             bucket_name=log_bucket_name(bp, log_archive.id),
             access_log_bucket_name=access_log_bucket_name(bp.name, log_archive.id, bp.home_region),
             key_alias=logs_key_alias(bp.name), organization_id=plan.organization_id,
-            management_account_id=plan.management_account_id, trail_arn=trail_arn(bp),
+            management_account_id=plan.management_account_id, trail_arn=organization_trail_arn(bp),
             retention_days=logging.bucket.retention_days, glacier_after_days=logging.bucket.glacier_after_days,
             incomplete_upload_days=INCOMPLETE_UPLOAD_DAYS,
             object_lock_mode=lock.mode if lock else None, object_lock_days=lock.days if lock else None,
-            config_role_name=config_recorder_role(bp.name), reader_role_name=f"{bp.name}-log-archive-reader",
+            config_role_name=config_recorder_role_pattern(bp.name), reader_role_name=log_reader_role_name(bp.name),
             reader_account_id=audit.id, bucket_key_arn=bucket_key,
+            bucket_key_stack=_bucket_key_stack(bp, bucket_key, log_archive.id, result),
+            config_bucket_name=config_bucket if config_bucket != log_bucket_name(bp, log_archive.id) else None,
             local_key=bucket_key is None or trail_key is None,
             blueprint_key_arns=tuple(sorted({k for k in (bucket_key, trail_key) if k})))
         if not audit.id:
@@ -277,7 +287,7 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                                       "yet; the trail is synthesized once it is known"))
     else:
         trail = OrganizationTrailPlan(
-            trail_name=logging.trail.name, trail_arn=trail_arn(bp), bucket_name=archive.bucket_name,
+            trail_name=logging.trail.name, trail_arn=organization_trail_arn(bp), bucket_name=archive.bucket_name,
             logs_key_arn=trail_key or f"arn:aws:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
             log_group_name=f"/{bp.name}/cloudtrail", retention_days=logging.trail.cloudwatch_retention_days,
             logs_role_name=f"{bp.name}-cloudtrail-logs", s3_data_events=logging.trail.data_events.s3,
@@ -307,11 +317,3 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                  resources=audit_resources(audit_plan), payload=audit_plan,
                  depends_on=key_stacks(bp, audit_plan.topic_key_arn))
     return result
-
-
-def forwarded_events(bp: Blueprint) -> list[KnownEvent]:
-    return [KNOWN_EVENTS[n] for n in dict.fromkeys(bp.logging.notifications.events) if n in KNOWN_EVENTS]
-
-
-def forwarding_rule_id(event: str) -> str:
-    return logical_id("Forward", event)

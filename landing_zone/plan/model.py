@@ -42,8 +42,10 @@ class StackPlan:
     region: str
     description: str
     resources: int              # resources it will hold, for the 450 budget
-    depends_on: tuple[str, ...] = ()
+    depends_on: tuple[str, ...] = ()     # stacks whose objects or exports this one uses
     payload: Any = field(default=None, compare=True)   # the component's resolved objects for this stack
+    # Stacks of the previous deploy phase (plan/phases.py): deployed before this one, nothing shared.
+    after: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from landing_zone.blueprint.model.network import Network, PrefixList, ResolverRu
 from landing_zone.plan.components import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import digest, logical_id, stack_name
-from landing_zone.plan.stacksets import log_bucket_name
+from landing_zone.plan.shared import log_bucket_name
 
 COMPONENT = "network"
 SHARING_COMPONENT = "sharing"

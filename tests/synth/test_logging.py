@@ -60,8 +60,12 @@ def test_log_bucket_is_private_encrypted_versioned_and_retained(synthesized, blu
     assert logs["Properties"]["LoggingConfiguration"]["DestinationBucketName"] == {"Ref": next(
         k for k, v in resources(archive, "AWS::S3::Bucket").items() if v is access)}
     assert "LoggingConfiguration" not in access["Properties"]     # does not log to itself
-    if blueprint == "enterprise":   # the blueprint key, by alias ARN, instead of a key of its own
-        assert sse["ServerSideEncryptionByDefault"]["KMSMasterKeyID"] == ENTERPRISE_LOGS_KEY
+    if blueprint == "enterprise":
+        # The blueprint key instead of a key of its own, by key ARN from the keys stack of this
+        # account and region: an alias would resolve in each writer's own account.
+        key_id = sse["ServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+        assert list(key_id) == ["Fn::ImportValue"] and key_id["Fn::ImportValue"].startswith(
+            "globex-keys-log-archive-us-east-1:")
         assert resources(archive, "AWS::KMS::Key") == {} and resources(archive, "AWS::KMS::Alias") == {}
         return
     key = one(archive, "AWS::KMS::Key")
@@ -87,9 +91,13 @@ def test_bucket_policy_statements(synthesized, blueprint):
     trail_arn = f"arn:aws:cloudtrail:{plan.home_region}:{plan.management_account_id}:trail/organization-trail"
     policies = [p["Properties"]["PolicyDocument"] for p in resources(archive, "AWS::S3::BucketPolicy").values()]
     log_policy = next(p for p in policies if "CloudTrailWrite" in statements_by_sid(p))
+    config_policy = next(p for p in policies if "ConfigWrite" in statements_by_sid(p))
     sids = statements_by_sid(log_policy)
-    assert set(sids) >= {"DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite", "ConfigAclCheck",
-                         "ConfigWrite", "ConfigRecorderRolesWrite"}
+    assert set(sids) >= {"DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite"}
+    # With Object Lock on the log bucket (enterprise), AWS Config delivers to a bucket of its own.
+    assert (config_policy is log_policy) == (blueprint == "standard")
+    sids.update(statements_by_sid(config_policy))
+    assert {"ConfigAclCheck", "ConfigWrite", "ConfigRecorderRolesWrite"} <= set(statements_by_sid(config_policy))
     deny = sids["DenyInsecureTransport"]
     assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     write = sids["CloudTrailWrite"]
@@ -100,8 +108,30 @@ def test_bucket_policy_statements(synthesized, blueprint):
     assert f"/AWSLogs/{plan.management_account_id}/*" in prefixes and f"/AWSLogs/{plan.organization_id}/*" in prefixes
     assert sids["CloudTrailAclCheck"]["Action"] == "s3:GetBucketAcl"
     assert sids["ConfigWrite"]["Condition"]["StringEquals"]["aws:SourceOrgID"] == plan.organization_id
-    access_policy = next(p for p in policies if p is not log_policy)
-    assert {"DenyInsecureTransport", "S3ServerAccessLogsFromTheLogBucket"} <= set(statements_by_sid(access_policy))
+    access_policy = next(p for p in policies if "S3ServerAccessLogsFromTheLogBucket" in statements_by_sid(p))
+    assert "DenyInsecureTransport" in statements_by_sid(access_policy)
+
+
+def test_config_delivers_to_a_bucket_without_object_lock(synthesized):
+    """AWS::Config::DeliveryChannel: AWS Config cannot deliver to a bucket with Object Lock. The
+    enterprise log bucket has Object Lock, so Config gets a bucket of its own, as well protected and
+    retained, and the baseline (StackSet and management account stacks) delivers there."""
+    result = synthesized("enterprise")
+    plan, archive, _, _ = templates(synthesized, "enterprise")
+    log_archive = next(a for a in plan.accounts if a.role == "log-archive")
+    buckets = {b["Properties"]["BucketName"]: b for b in resources(archive, "AWS::S3::Bucket").values()}
+    config = buckets[f"globex-logs-config-{log_archive.id}-us-east-1"]
+    assert "ObjectLockEnabled" not in config["Properties"]
+    assert (config["DeletionPolicy"], config["UpdateReplacePolicy"]) == ("Retain", "Retain")
+    assert config["Properties"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert config["Properties"]["LoggingConfiguration"]["LogFilePrefix"] == f"globex-logs-config-{log_archive.id}-us-east-1/"
+    sse = config["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert sse["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    channels = [r["Properties"]["S3BucketName"] for s in plan.stacksets if s.name.endswith("-config-baseline")
+                for r in s.template["Resources"].values() if r["Type"] == "AWS::Config::DeliveryChannel"]
+    channels += [r["Properties"]["S3BucketName"] for name, t in result.templates().items()
+                 if "-management-baseline-" in name for r in resources(t, "AWS::Config::DeliveryChannel").values()]
+    assert channels and set(channels) == {config["Properties"]["BucketName"]}
 
 
 def test_log_reader_decrypts_with_the_blueprint_key_by_alias(synthesized):

@@ -77,16 +77,6 @@ class LogArchiveBuckets(Construct):
                        self.bucket.arn_for_objects(f"AWSLogs/{plan.organization_id}/*")],
             conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                          "aws:SourceArn": plan.trail_arn}}))
-        config = iam.ServicePrincipal("config.amazonaws.com")
-        self.bucket.add_to_resource_policy(iam.PolicyStatement(
-            sid="ConfigAclCheck", principals=[config], actions=["s3:GetBucketAcl", "s3:ListBucket"],
-            resources=[self.bucket.bucket_arn],
-            conditions={"StringEquals": {"aws:SourceOrgID": plan.organization_id}}))
-        self.bucket.add_to_resource_policy(iam.PolicyStatement(
-            sid="ConfigWrite", principals=[config], actions=["s3:PutObject"],
-            resources=[self.bucket.arn_for_objects("AWSLogs/*/Config/*")],
-            conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
-                                         "aws:SourceOrgID": plan.organization_id}}))
         # VPC flow logs of every account in the organization (the network stacks) land here too.
         delivery = iam.ServicePrincipal("delivery.logs.amazonaws.com")
         self.bucket.add_to_resource_policy(iam.PolicyStatement(
@@ -98,10 +88,42 @@ class LogArchiveBuckets(Construct):
             resources=[self.bucket.arn_for_objects("AWSLogs/*")],
             conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
                                          "aws:SourceOrgID": plan.organization_id}}))
-        # Member accounts' recorders deliver with their own role (the baseline's recorder role).
-        self.bucket.add_to_resource_policy(iam.PolicyStatement(
-            sid="ConfigRecorderRolesWrite", principals=[iam.AnyPrincipal()],
-            actions=["s3:GetBucketAcl", "s3:ListBucket", "s3:PutObject"],
-            resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("AWSLogs/*/Config/*")],
-            conditions={"StringEquals": {"aws:PrincipalOrgID": plan.organization_id},
-                        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{plan.config_role_name}"}}))
+        # AWS Config cannot deliver to a bucket with Object Lock: then it gets a bucket of its own,
+        # with the same protections (key, versioning, lifecycle, access logs, TLS only), and retained.
+        self.config_bucket = self.bucket
+        if plan.config_bucket_name:
+            self.config_bucket = s3.Bucket(
+                self, "ConfigLogs", bucket_name=plan.config_bucket_name, encryption=s3.BucketEncryption.KMS,
+                encryption_key=key, bucket_key_enabled=True, **common)
+            self.config_bucket.node.default_child.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
+                destination_bucket_name=self.access_logs.bucket_name,
+                log_file_prefix=f"{plan.config_bucket_name}/")
+            _deny_insecure_transport(self.config_bucket)
+            self.access_logs.add_to_resource_policy(iam.PolicyStatement(
+                sid="S3ServerAccessLogsFromTheConfigBucket",
+                principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
+                resources=[self.access_logs.arn_for_objects(f"{plan.config_bucket_name}/*")],
+                conditions={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{plan.config_bucket_name}"},
+                            "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}))
+            self.config_bucket.node.add_dependency(self.access_logs.policy)
+        _config_delivery(self.config_bucket, plan)
+
+
+def _config_delivery(bucket: s3.Bucket, plan: LogArchivePlan) -> None:
+    """AWS Config of the whole organization delivers here, with its service principal or through the
+    baseline's recorder role of each member account and region."""
+    config = iam.ServicePrincipal("config.amazonaws.com")
+    bucket.add_to_resource_policy(iam.PolicyStatement(
+        sid="ConfigAclCheck", principals=[config], actions=["s3:GetBucketAcl", "s3:ListBucket"],
+        resources=[bucket.bucket_arn], conditions={"StringEquals": {"aws:SourceOrgID": plan.organization_id}}))
+    bucket.add_to_resource_policy(iam.PolicyStatement(
+        sid="ConfigWrite", principals=[config], actions=["s3:PutObject"],
+        resources=[bucket.arn_for_objects("AWSLogs/*/Config/*")],
+        conditions={"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control",
+                                     "aws:SourceOrgID": plan.organization_id}}))
+    bucket.add_to_resource_policy(iam.PolicyStatement(
+        sid="ConfigRecorderRolesWrite", principals=[iam.AnyPrincipal()],
+        actions=["s3:GetBucketAcl", "s3:ListBucket", "s3:PutObject"],
+        resources=[bucket.bucket_arn, bucket.arn_for_objects("AWSLogs/*/Config/*")],
+        conditions={"StringEquals": {"aws:PrincipalOrgID": plan.organization_id},
+                    "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{plan.config_role_name}"}}))

@@ -27,6 +27,10 @@ class IdentityCenterAssignmentsStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
         shard: AssignmentsPlan = stack.payload
+        created: dict[str, AccountAssignment] = {}
         for assignment in shard.assignments:
-            AccountAssignment(self, assignment.logical_id, instance_arn=shard.instance_arn,
-                              assignment=assignment)
+            created[assignment.logical_id] = AccountAssignment(
+                self, assignment.logical_id, instance_arn=shard.instance_arn, assignment=assignment)
+        for assignment in shard.assignments:
+            if assignment.after:
+                created[assignment.logical_id].resource.add_resource_dependency(created[assignment.after].resource)

@@ -23,12 +23,19 @@ class KeysStack(PlannedStack):
         super().__init__(scope, plan=plan, stack=stack, cross_region_references=True, **kwargs)
         payload: KeysStackPayload = stack.payload
         self.keys: dict[str, PrimaryKey] = {}
+        # Key ARNs by alias, for stacks of this account and region that need a key ARN (an S3 bucket's
+        # default encryption): a cross-stack reference, which CDK turns into an export.
+        self.key_arns: dict[str, str] = {}
         for key in payload.primaries:
             self.keys[key.logical_id] = PrimaryKey(self, key.logical_id, key=key)
+            self.key_arns[key.alias] = self.keys[key.logical_id].key_arn
         for replica in payload.replicas:
             primary_stack = dependencies[replica.primary_stack]
             assert isinstance(primary_stack, KeysStack), replica.primary_stack
-            ReplicaKey(self, replica.logical_id, key=replica,
-                       primary_key_arn=primary_stack.keys[replica.primary_logical_id].key_arn)
+            created = ReplicaKey(self, replica.logical_id, key=replica,
+                                 primary_key_arn=primary_stack.keys[replica.primary_logical_id].key_arn)
+            self.key_arns[replica.alias] = created.resource.attr_arn
         if payload.custom_store_keys:
-            CustomStoreKeys(self, "CustomStoreKeys", prefix=plan.name, keys=payload.custom_store_keys)
+            custom = CustomStoreKeys(self, "CustomStoreKeys", prefix=plan.name, keys=payload.custom_store_keys)
+            for key in payload.custom_store_keys:
+                self.key_arns[key.alias] = custom.key_arns[key.logical_id]

@@ -2,6 +2,8 @@
 the blueprint's keys serve both the bucket and the trail), reader role."""
 from __future__ import annotations
 
+from typing import Mapping
+
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms
 from constructs import Construct
@@ -15,15 +17,25 @@ from landing_zone.plan.logging import LogArchivePlan
 
 
 class LogArchiveStack(PlannedStack):
-    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+    # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`.
+    takes_dependencies = True
+
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
+                 dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: LogArchivePlan = stack.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
         # The own logs key only when the plan found no blueprint key for the bucket or the trail.
         key = LogsKey(self, "LogsKey", plan=payload).key if payload.local_key else None
-        bucket_key = (kms.Key.from_key_arn(self, "BlueprintBucketKey", payload.bucket_key_arn)
-                      if payload.bucket_key_arn else key)
+        if payload.bucket_key_stack:
+            # The key ARN from the keys stack of this account and region: S3 default encryption
+            # needs it (an alias would resolve in each writer's own account).
+            keys = dependencies[payload.bucket_key_stack]
+            alias = payload.bucket_key_arn.rsplit(":", 1)[1]
+            bucket_key = kms.Key.from_key_arn(self, "BlueprintBucketKey", keys.key_arns[alias])
+        else:
+            bucket_key = key
         buckets = LogArchiveBuckets(self, "LogArchive", plan=payload, key=bucket_key)
         if payload.reader_account_id:
             LogReaderRole(self, "Reader", role_name=payload.reader_role_name,

@@ -1,4 +1,5 @@
-"""Plan: stable account shards, creation lanes, logical ids from names, pending items, stack budget."""
+"""Plan: stable account shards, one creation chain per shard, logical ids from names, pending items,
+stack budget."""
 from __future__ import annotations
 
 import random
@@ -10,7 +11,7 @@ from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import build_plan
 from landing_zone.plan import build as build_module
 from landing_zone.plan import components as components_module
-from landing_zone.plan.build import CREATION_LANES
+from landing_zone.plan.phases import ACCOUNT_CONCURRENCY
 from tests.helpers import minimal, write
 
 
@@ -36,25 +37,26 @@ def test_adding_accounts_keeps_every_existing_stack_and_logical_id(tmp_path):
     assert {name: after[name] for name in before} == before
 
 
-def test_lanes_bound_concurrent_creations(tmp_path):
+def test_each_shard_creates_its_accounts_in_one_chain(tmp_path):
+    """AWS::Organizations::Account: several accounts of one template form one DependsOn chain."""
     plan = plan_of(tmp_path, with_accounts(200))
     by_id = {a.logical_id: a for a in plan.accounts}
-    for stack in plan.stacks:
-        members = plan.accounts_in(stack.name)
-        heads = [a for a in members if a.after is None]
-        assert 1 <= len(heads) <= CREATION_LANES if members else True
-        for account in members:
-            if account.after:
-                assert by_id[account.after].stack == account.stack
-                assert by_id[account.after].name < account.name
+    for stack in (s for s in plan.stacks if s.component == "accounts"):
+        members = sorted(plan.accounts_in(stack.name), key=lambda a: a.name)
+        assert [a.after for a in members] == [None] + [a.logical_id for a in members[:-1]]
+        assert all(by_id[a.after].stack == stack.name for a in members if a.after)
 
 
-def test_account_stacks_deploy_one_after_another(tmp_path):
+def test_at_most_five_shards_create_accounts_at_once(tmp_path):
+    """Whatever `--concurrency` cdk is given: shard N waits for shard N-5, so no more than five
+    chains (five CreateAccount requests) run at once."""
     plan = plan_of(tmp_path, with_accounts(100))
-    shard_stacks = [s for s in plan.stacks if s.component == "accounts"]
-    assert shard_stacks[0].depends_on == ("acme-organization",)
-    for previous, stack in zip(shard_stacks, shard_stacks[1:]):
-        assert stack.depends_on == ("acme-organization", previous.name)
+    shards = [s for s in plan.stacks if s.component == "accounts"]
+    assert len(shards) == 16
+    depends = {s.name: set(s.depends_on) | set(s.after) for s in shards}
+    for index, stack in enumerate(shards):
+        earlier = {shards[index - ACCOUNT_CONCURRENCY].name} if index >= ACCOUNT_CONCURRENCY else set()
+        assert depends[stack.name] == {"acme-organization"} | earlier
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -97,7 +99,9 @@ def test_stack_over_budget_is_an_issue(tmp_path, monkeypatch):
     with pytest.raises(BlueprintError) as exc:
         plan_of(tmp_path, minimal())
     assert sorted((i.code, i.path, i.message.split("'")[1]) for i in exc.value.issues) == [
-        ("stack-too-large", "guardrails", "acme-guardrails"),
+        ("stack-too-large", "guardrails", "acme-policies"),
+        ("stack-too-large", "logging", "acme-management-baseline-eu-west-1"),
+        ("stack-too-large", "logging", "acme-management-baseline-us-east-1"),
         ("stack-too-large", "organization.units", "acme-organization")]
 
 

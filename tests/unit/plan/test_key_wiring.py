@@ -79,7 +79,7 @@ def test_a_logs_key_serving_cloudtrail_s3_and_sns_replaces_the_stack_keys(tmp_pa
     recorders = sids["LogBucketConfigRecorderRoles"]["Condition"]
     assert recorders["StringEquals"] == {"aws:PrincipalOrgID": "o-a1b2c3d4e5",
                                          "kms:ViaService": "s3.us-east-1.amazonaws.com"}
-    assert recorders["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/acme-config-recorder"}
+    assert recorders["ArnLike"] == {"aws:PrincipalArn": "arn:aws:iam::*:role/acme-config-recorder-*"}
     # the replica does not encrypt the log bucket
     replica = next(s for s in plan.stacks if s.name == "acme-keys-log-archive-eu-west-1").payload.replicas[0]
     assert not any(s["Sid"].startswith("LogBucket") for s in json.loads(replica.policy)["Statement"])

@@ -75,30 +75,21 @@ def test_object_lock_and_data_events_reach_the_payload(tmp_path):
     assert trail.s3_data_events and trail.lambda_data_events and trail.insights
 
 
-def test_log_archive_without_id_is_pending_not_silently_skipped(tmp_path):
+@pytest.mark.parametrize("account", [0, 1], ids=["log-archive", "audit"])
+def test_until_the_landing_zone_accounts_exist_only_the_organization_is_synthesized(tmp_path, account):
+    """A first `cdk deploy --all` creates the OUs and accounts only: every later phase (logging,
+    StackSets, policies) needs those accounts, and the SCPs must come after all of it."""
     data = minimal()
-    del data["organization"]["accounts"][0]["id"]
+    name = data["organization"]["accounts"][account]["name"]
+    del data["organization"]["accounts"][account]["id"]
     plan = plan_of(tmp_path, data)
-    assert {"log-archive", "organization-trail"}.isdisjoint(stacks_by_component(plan))
-    assert "audit" in stacks_by_component(plan)
+    assert set(stacks_by_component(plan)) == {"organization", "accounts"}
     subjects = {p.subject for p in plan.pending}
-    assert {"stack acme-log-archive", "stack acme-organization-trail"} <= subjects
+    assert {"stack acme-log-archive", "stack acme-organization-trail", "stack acme-audit", "stack acme-policies"} <= subjects
 
     result = CliRunner().invoke(cli, ["validate", str(tmp_path / "blueprint.yaml")])
     assert result.exit_code == 0, result.output
-    assert "stack acme-log-archive: account log-archive has no id yet" in result.output
-    assert "stack acme-organization-trail:" in result.output
-
-
-def test_audit_without_id_drops_the_reader_role_and_says_so(tmp_path):
-    data = minimal()
-    del data["organization"]["accounts"][1]["id"]
-    plan = plan_of(tmp_path, data)
-    archive = stacks_by_component(plan)["log-archive"]
-    assert archive.payload.reader_account_id is None and archive.resources == 6
-    assert "audit" not in stacks_by_component(plan)
-    assert any(p.subject == f"role {archive.payload.reader_role_name}" for p in plan.pending)
-    assert "stack acme-audit" in {p.subject for p in plan.pending}
+    assert f"stack acme-policies: the landing zone account(s) {name} have no id yet" in result.output
 
 
 def baseline(plan):
@@ -118,8 +109,10 @@ def test_baseline_forwards_each_event_to_the_central_bus(tmp_path):
         "source": ["aws.dynamodb"], "detail-type": ["AWS API Call via CloudTrail"],
         "detail": {"eventSource": ["dynamodb.amazonaws.com"], "eventName": ["DeleteTable"]}}
     assert rules["acme-forward-rootconsolelogin"]["EventPattern"]["detail"]["userIdentity"] == {"type": ["Root"]}
+    # A role per region, used by GetAtt: automatic deployments ignore the region order.
     role = template["Resources"]["EventForwarderRole"]
-    assert role["Condition"] == "IsHomeRegion" and role["Properties"]["RoleName"] == "acme-event-forwarder"
+    assert "Condition" not in role and role["Properties"]["RoleName"] == {"Fn::Sub": "acme-event-forwarder-${AWS::Region}"}
+    assert {r["Targets"][0]["RoleArn"]["Fn::GetAtt"][0] for r in rules.values()} == {"EventForwarderRole"}
     # Still one recorder: the logging component extends the baseline, it does not add a second one.
     types = [r["Type"] for r in template["Resources"].values()]
     assert types.count("AWS::Config::ConfigurationRecorder") == 1

@@ -1,0 +1,166 @@
+"""Rules over the synthesized templates that cfn-lint cannot see, because each comes from the AWS
+documentation of a resource or from how stacks of different phases meet. Each rule is one function
+yielding findings."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from landing_zone.plan import Plan
+from landing_zone.plan.phases import PHASE_OF, PHASES
+
+# CloudFormation gives a custom resource at most one hour.
+CUSTOM_RESOURCE_MAX_SECONDS = 3600
+
+Templates = dict[str, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class TemplateFinding:
+    rule: str
+    stack: str
+    logical_id: str
+    message: str
+
+    def format(self) -> str:
+        return f"{self.stack}/{self.logical_id}: {self.message} [{self.rule}]"
+
+
+def _resources(templates: Templates, kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for stack, template in sorted(templates.items()):
+        for logical_id, resource in sorted(template.get("Resources", {}).items()):
+            if resource.get("Type") == kind:
+                yield stack, logical_id, resource.get("Properties") or {}
+
+
+def config_delivery_without_object_lock(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """AWS::Config::DeliveryChannel: AWS Config cannot deliver to a bucket with Object Lock."""
+    locked = {p.get("BucketName") for _, _, p in _resources(templates, "AWS::S3::Bucket")
+              if p.get("ObjectLockEnabled") or p.get("ObjectLockConfiguration")}
+    bodies = dict(templates)
+    for stack, logical_id, props in _resources(templates, "AWS::CloudFormation::StackSet"):
+        bodies[f"{stack} StackSet {props['StackSetName']}"] = json.loads(props["TemplateBody"])
+    for stack, logical_id, props in _resources(bodies, "AWS::Config::DeliveryChannel"):
+        if props.get("S3BucketName") in locked:
+            yield TemplateFinding("config-object-lock", stack, logical_id,
+                                  f"AWS Config delivers to {props['S3BucketName']}, which has Object Lock; "
+                                  "AWS Config cannot deliver to such a bucket")
+
+
+def bucket_keys_by_arn(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """S3 default encryption with a KMS alias resolves the alias in each writer's account: other
+    accounts' services (CloudTrail, Config, flow logs) need the key ARN."""
+    for stack, logical_id, props in _resources(templates, "AWS::S3::Bucket"):
+        rules = (props.get("BucketEncryption") or {}).get("ServerSideEncryptionConfiguration", [])
+        for rule in rules:
+            key = (rule.get("ServerSideEncryptionByDefault") or {}).get("KMSMasterKeyID")
+            if isinstance(key, str) and (key.startswith("alias/") or ":alias/" in key):
+                yield TemplateFinding("bucket-key-alias", stack, logical_id,
+                                      f"default encryption names the key by alias ({key}); use the key ARN")
+
+
+def custom_resource_timeouts(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    for stack, template in sorted(templates.items()):
+        for logical_id, resource in sorted(template.get("Resources", {}).items()):
+            kind = resource.get("Type", "")
+            if not (kind.startswith("Custom::") or kind == "AWS::CloudFormation::CustomResource"):
+                continue
+            timeout = (resource.get("Properties") or {}).get("ServiceTimeout")
+            if isinstance(timeout, (int, str)) and str(timeout).isdigit() and int(timeout) > CUSTOM_RESOURCE_MAX_SECONDS:
+                yield TemplateFinding("custom-resource-timeout", stack, logical_id,
+                                      f"ServiceTimeout {timeout} s; CloudFormation allows at most "
+                                      f"{CUSTOM_RESOURCE_MAX_SECONDS} s")
+
+
+def _depends(resource: dict[str, Any]) -> list[str]:
+    value = resource.get("DependsOn", [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def one_account_chain(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """AWS::Organizations::Account: several accounts in one template must be created one at a time,
+    through a DependsOn chain."""
+    for stack, template in sorted(templates.items()):
+        resources = template.get("Resources", {})
+        accounts = {k for k, v in resources.items() if v.get("Type") == "AWS::Organizations::Account"}
+        if len(accounts) < 2:
+            continue
+        after = {k: [d for d in _depends(resources[k]) if d in accounts] for k in accounts}
+        heads = sorted(k for k, deps in after.items() if not deps)
+        followers: dict[str, list[str]] = {}
+        for k, deps in after.items():
+            for d in deps:
+                followers.setdefault(d, []).append(k)
+        branching = sorted(k for k, ks in followers.items() if len(ks) > 1)
+        if len(heads) != 1 or branching or any(len(d) > 1 for d in after.values()):
+            yield TemplateFinding("account-chain", stack, (heads + branching)[0] if heads + branching else "",
+                                  f"{len(accounts)} accounts form {len(heads)} DependsOn chains"
+                                  + (f", branching after {', '.join(branching)}" if branching else "")
+                                  + "; they must form one chain")
+
+
+def _imports(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::ImportValue" and isinstance(value, str):
+                yield value
+            else:
+                yield from _imports(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _imports(value)
+
+
+def imports_exported_earlier(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """Every Fn::ImportValue names an export of the same account and region, made by a stack that
+    deploys earlier: in an earlier phase, or one the importing stack depends on."""
+    rank = {name: i for i, (name, *_rest) in enumerate(PHASES)}
+    stacks = {s.name: s for s in plan.stacks}
+    exports: dict[tuple[str, str, str], str] = {}
+    for name, template in templates.items():
+        if name not in stacks:
+            continue
+        for output in template.get("Outputs", {}).values():
+            export = (output.get("Export") or {}).get("Name")
+            if isinstance(export, str):
+                exports[(stacks[name].account_id, stacks[name].region, export)] = name
+    for name, template in sorted(templates.items()):
+        stack = stacks.get(name)
+        if stack is None:
+            continue
+        for value in sorted(set(_imports(template.get("Resources", {})))):
+            exporter = exports.get((stack.account_id, stack.region, value))
+            if exporter is None:
+                yield TemplateFinding("import-without-export", name, "", f"imports {value}, which no stack of "
+                                      f"account {stack.account_id} in {stack.region} exports")
+            elif exporter != name and not (rank[PHASE_OF[stacks[exporter].component]] < rank[PHASE_OF[stack.component]]
+                                           or exporter in stack.depends_on):
+                yield TemplateFinding("import-order", name, "", f"imports {value} from {exporter}, which is not "
+                                      "deployed before it")
+
+
+def stacksets_wait_for_baseline(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """A new account receives every StackSet on its own: detective and proactive StackSets name the
+    baseline in AutoDeployment.DependsOn, so the recorder exists before any Config rule."""
+    baselines = {s.logical_id for s in plan.stacksets if s.name.endswith("-config-baseline")}
+    if not baselines:
+        return
+    for stack, logical_id, props in _resources(templates, "AWS::CloudFormation::StackSet"):
+        if logical_id in baselines or stack.endswith("-bootstrap"):
+            continue
+        after = json.dumps((props.get("AutoDeployment") or {}).get("DependsOn", []))
+        if not any(b in after for b in baselines):
+            yield TemplateFinding("stackset-order", stack, logical_id,
+                                  f"{props['StackSetName']} does not wait for the account baseline on automatic "
+                                  "deployment (AutoDeployment.DependsOn)")
+
+
+RULES: tuple[Callable[[Plan, Templates], Iterator[TemplateFinding]], ...] = (
+    config_delivery_without_object_lock, bucket_keys_by_arn, custom_resource_timeouts, one_account_chain,
+    imports_exported_earlier, stacksets_wait_for_baseline,
+)
+
+
+def template_findings(plan: Plan, templates: Templates) -> list[TemplateFinding]:
+    return [finding for rule in RULES for finding in rule(plan, templates)]
