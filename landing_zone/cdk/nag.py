@@ -97,18 +97,20 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
     A("AwsSolutions-IAM5[Resource::*]", "*/RamSharing/OnEvent/ServiceRole/DefaultPolicy/Resource",
       "ram:EnableSharingWithAwsOrganization and the Organizations calls it makes (DescribeOrganization, "
       "EnableAWSServiceAccess, ListAWSServiceAccessForOrganization) have no resource-level permissions; "
-      "iam:CreateServiceLinkedRole is conditioned on iam:AWSServiceName = ram.amazonaws.com"),
+      "EnableAWSServiceAccess is conditioned on organizations:ServicePrincipal = ram.amazonaws.com and "
+      "iam:CreateServiceLinkedRole on iam:AWSServiceName = ram.amazonaws.com"),
     A("AwsSolutions-IAM5[Resource::*]", "*/Share/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
       "organizations:DescribeOrganization (ShareMethod ORGANIZATIONS) has no resource-level permissions; "
       "the ds: share actions name the directory"),
     A("AwsSolutions-IAM5[Resource::*]", "*/Replicas/Handler/*/ServiceRole/DefaultPolicy/Resource",
-      "ds:AddRegion creates the replica's security group and network interfaces in the replica region "
-      "with the caller's EC2 permissions (ids unknown until created); cloudformation:ListExports and "
-      "the ec2:Describe* calls have no resource-level permissions"),
-    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ds:*:<AWS::AccountId>:directory/<{*}>]",
+      "cloudformation:ListExports (the replica region's network exports) and ec2:DescribeNetworkInterfaces, "
+      "DescribeSecurityGroups, DescribeSubnets and DescribeVpcs have no resource-level permissions; read-only"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:{*}:<AWS::AccountId>:{*}/*]",
       "*/Replicas/Handler/*/ServiceRole/DefaultPolicy/Resource",
-      "The directory id is exact; the region is '*' because the replica regions of one directory are "
-      "added, described and removed through the same directory ARN"),
+      "ds:AddRegion creates the domain controllers' security group, rules and network interfaces with the "
+      "caller's EC2 permissions (ids unknown until created): limited to this account's security groups, "
+      "network interfaces, subnets and VPCs in the replica regions named here; ec2:Vpc cannot pin the VPC "
+      "because its id lives in the replica region's network export, read at deploy time"),
     # --- aws-cdk-lib's BucketDeployment (the Guard rule files) ------------------------------------
     A("AwsSolutions-IAM5", "*/Custom::CDKBucketDeployment*/ServiceRole/DefaultPolicy/Resource",
       "aws-cdk-lib BucketDeployment handler: aws-cdk-lib grants read on the CDK asset bucket and "
@@ -146,7 +148,25 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
     # --- directory trusts: the domain controllers' security group -----------------------------------
     A("AwsSolutions-IAM5[Resource::*]", "*/Trusts/Handler/*/ServiceRole/DefaultPolicy/Resource",
       "ds:DescribeDirectories (to find the directory's security group, which CloudFormation does not "
-      "expose) and ec2:DescribeSecurityGroups have no resource-level permissions; read-only"),
+      "expose), ds:DescribeTrusts and ec2:DescribeSecurityGroups have no resource-level permissions; read-only"),
+    # --- the directory roster: the only remover of trusts, regions and shares ------------------------
+    A("AwsSolutions-IAM5[Resource::*]", "*/Roster/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
+      "ds:DescribeTrusts (to find the trust of a domain that left the blueprint) has no resource-level "
+      "permissions; read-only. DeleteTrust and UnshareDirectory name the directory"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ds:*:<AWS::AccountId>:directory/<{*}>]",
+      "*/Roster/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
+      "ds:RemoveRegion is called in the region it removes, through the same directory id; which region is "
+      "only known once it leaves the blueprint, so the region is '*' and the directory id exact"),
+    # --- AD Connector (handlers/ad_connector.py) -----------------------------------------------------
+    A("AwsSolutions-IAM5[Resource::*]", "*/Connector/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "ds:ConnectDirectory and ds:DescribeDirectories have no resource-level permissions (the directory id "
+      "exists only once ConnectDirectory returns it), nor do the ec2:Describe* reads"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:{*}/*]",
+      "*/Connector/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "ds:ConnectDirectory creates the connector's security group, rules and network interfaces with the "
+      "caller's EC2 permissions (ids unknown until created): this account and region only, the group "
+      "created in the connector's VPC (vpc resource named exactly), subnets, groups and tags pinned to "
+      "that VPC by ec2:Vpc where the Service Authorization Reference has it"),
     A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:security-group/*]",
       "*/Trusts/Handler/*/ServiceRole/DefaultPolicy/Resource",
       "ec2:AuthorizeSecurityGroupIngress/Egress on the directory's own security group, created by AWS "

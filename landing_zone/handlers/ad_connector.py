@@ -20,6 +20,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...). Every SDK logger, children included,
+# stays at WARNING whatever the function's log level is.
 SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 SIZES = ("Small", "Large")
 FAILED_STAGES = {"Failed", "Impaired", "Inoperable"}
@@ -151,7 +154,9 @@ def _error_text(exc: Exception) -> str:
 
 
 def _quiet_sdk_loggers() -> None:
-    for name in SDK_LOGGERS:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
         logger = logging.getLogger(name)
-        if logger.level < logging.WARNING:
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
             logger.setLevel(logging.WARNING)

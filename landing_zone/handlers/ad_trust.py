@@ -15,16 +15,20 @@ from botocore.exceptions import BotoCoreError, ClientError
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
 
-# The SDK logs request and response bodies at DEBUG, which would include the trust password
-# (CreateTrust request) and the secret (GetSecretValue response). Keep those loggers at WARNING
-# whatever the function's log level is.
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...), which would include the trust
+# password (CreateTrust request) and the secret (GetSecretValue response). Every SDK logger, children
+# included, stays at WARNING whatever the function's log level is.
 SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 
 DIRECTIONS = ("One-Way: Outgoing", "One-Way: Incoming", "Two-Way")
 TRUST_TYPES = ("Forest", "External")
 SELECTIVE_AUTH = ("Enabled", "Disabled")
-DONE_STATES = {"Created", "Verified", "Updated"}
-WAIT_STATES = {"Creating", "Verifying", "Updating"}
+# AWS verifies every new or updated trust: Creating -> Created -> Verifying -> Verified (or
+# VerifyFailed, e.g. when the remote side has no matching trust), Updating -> Updated -> Verifying ->
+# Verified. Only Verified means the trust works; Created and Updated are on the way there.
+DONE_STATES = {"Verified"}
+WAIT_STATES = {"Creating", "Created", "Verifying", "Updating", "Updated"}
 FAILED_STATES = {"Failed", "VerifyFailed", "UpdateFailed"}
 GONE_STATES = {"Deleting", "Deleted"}
 
@@ -57,7 +61,7 @@ class TrustSpec:
 
 
 def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """Create, update or delete the trust; is_complete waits for it to settle.
+    """Create or update the trust; is_complete waits until AWS has verified it. Delete removes nothing.
 
     Properties: DirectoryId, RemoteDomainName, TrustDirection ("One-Way: Outgoing" | "One-Way: Incoming"
     | "Two-Way"), TrustType ("Forest" default | "External"), ConditionalForwarderIpAddrs (IPv4 list, at
@@ -72,20 +76,26 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     same directory may use the same servers.
 
     Update: new forwarder IPs -> UpdateConditionalForwarder; SelectiveAuth -> UpdateTrust; a new
-    DirectoryId or RemoteDomainName -> a new trust (new physical id; CloudFormation then deletes the old
-    one); a new TrustDirection or TrustType for the same directory and domain -> error, because AWS
-    allows one trust per remote domain so it cannot be replaced in place. PasswordSecretArn is only read
-    when a trust is created.
+    DirectoryId or RemoteDomainName -> a new trust (new physical id; the old one is retained, like the
+    resource: UpdateReplacePolicy Retain); a new TrustDirection or TrustType for the same directory and
+    domain -> error, because AWS allows one trust per remote domain so it cannot be replaced in place.
+    PasswordSecretArn is only read when a trust is created.
+
+    Delete: nothing. The resource is retained (DeletionPolicy Retain), so a stack deletion never sends
+    it; a trust goes only when it leaves the blueprint, and then the directory roster
+    (directory_roster.py) deletes it. Answering a stray Delete by deleting would break that rule.
     """
     _quiet_sdk_loggers()
     request = event.get("RequestType")
     LOG.info("%s %s (physical id %s)", request, event.get("LogicalResourceId"),
              event.get("PhysicalResourceId"))
-    ds = boto3.client("ds")
     if request == "Delete":
-        return {"PhysicalResourceId": _delete(ds, event)}
+        LOG.info("trust %s retained: a trust is deleted only when it leaves the blueprint (directory "
+                 "roster)", event.get("PhysicalResourceId"))
+        return {"PhysicalResourceId": str(event.get("PhysicalResourceId") or "")}
     if request not in ("Create", "Update"):
         raise TrustError(f"unknown RequestType {request!r}; expected Create, Update or Delete")
+    ds = boto3.client("ds")
     spec = parse_properties(event.get("ResourceProperties") or {})
     LOG.info("trust %s -> %s, %s, %s, selective auth %s, forwarders %s", spec.directory_id,
              spec.remote_domain_name, spec.direction, spec.trust_type, spec.selective_auth,
@@ -100,20 +110,14 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 
 def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    """Create/Update: wait for Created/Verified/Updated, fail on a failed state. Delete: wait until gone."""
+    """Create/Update: wait for Verified, fail with AWS's TrustStateReason on a failed state. The
+    provider's waiter bounds the wait (CloudFormation allows a custom resource one hour)."""
     _quiet_sdk_loggers()
-    request = event.get("RequestType")
+    if event.get("RequestType") == "Delete":
+        return {"IsComplete": True}
     trust_id = str(event.get("PhysicalResourceId") or "")
     directory_id = str((event.get("ResourceProperties") or {}).get("DirectoryId") or "").strip()
     ds = boto3.client("ds")
-    if request == "Delete":
-        if not TRUST_ID.match(trust_id):
-            return {"IsComplete": True}
-        trust = _describe_trust(ds, directory_id, trust_id)
-        state = trust.get("TrustState") if trust else None
-        LOG.info("deleting trust %s: %s", trust_id, state or "gone")
-        return {"IsComplete": state in (None, "Deleted")}
-
     trust = _describe_trust(ds, directory_id, trust_id)
     if trust is None:
         raise TrustError(f"trust {trust_id} of directory {directory_id} does not exist any more; it was "
@@ -277,9 +281,9 @@ def _update(ds: Any, event: dict[str, Any], spec: TrustSpec) -> str:
         raise TrustError(f"the previous properties of the trust are not readable: {exc}") from exc
     trust_id = str(event.get("PhysicalResourceId") or "")
     if (spec.directory_id, spec.domain_key) != (old.directory_id, old.domain_key):
-        LOG.info("directory or remote domain changed (%s -> %s, %s -> %s): creating a new trust; "
-                 "CloudFormation deletes %s afterwards", old.directory_id, spec.directory_id,
-                 old.remote_domain_name, spec.remote_domain_name, trust_id)
+        LOG.info("directory or remote domain changed (%s -> %s, %s -> %s): creating a new trust; %s is "
+                 "retained (the roster deletes a trust whose domain leaves the blueprint)", old.directory_id,
+                 spec.directory_id, old.remote_domain_name, spec.remote_domain_name, trust_id)
         return _create(ds, spec)
     changed = [name for name, a, b in (("TrustDirection", old.direction, spec.direction),
                                         ("TrustType", old.trust_type, spec.trust_type)) if a != b]
@@ -318,24 +322,6 @@ def _update_selective_auth(ds: Any, trust_id: str, selective_auth: str) -> None:
         raise TrustError(f"setting SelectiveAuth={selective_auth} on trust {trust_id} failed: "
                          f"{_error_text(exc)}") from exc
     LOG.info("trust %s: SelectiveAuth set to %s", trust_id, selective_auth)
-
-
-def _delete(ds: Any, event: dict[str, Any]) -> str:
-    trust_id = str(event.get("PhysicalResourceId") or "")
-    if not TRUST_ID.match(trust_id):
-        LOG.info("physical id %r is not a trust id (the create never finished): nothing to delete", trust_id)
-        return trust_id
-    try:
-        ds.delete_trust(TrustId=trust_id, DeleteAssociatedConditionalForwarder=True)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "EntityDoesNotExistException":
-            LOG.info("trust %s is already gone", trust_id)
-            return trust_id
-        raise TrustError(f"deleting trust {trust_id} failed: {_error_text(exc)}") from exc
-    except BotoCoreError as exc:
-        raise TrustError(f"deleting trust {trust_id} failed: {exc}") from exc
-    LOG.info("deleting trust %s and its conditional forwarder", trust_id)
-    return trust_id
 
 
 def _allow_trust_traffic(ds: Any, spec: TrustSpec) -> None:
@@ -469,7 +455,9 @@ def _error_text(exc: Exception) -> str:
 
 
 def _quiet_sdk_loggers() -> None:
-    for name in SDK_LOGGERS:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
         logger = logging.getLogger(name)
-        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit the root's level
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
             logger.setLevel(logging.WARNING)

@@ -15,6 +15,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...). Every SDK logger, children included,
+# stays at WARNING whatever the function's log level is.
+SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 
 ALIAS_TAG = "lz:key-alias"      # stable tag: finds the key again when a create is retried
 KEY_STORE_ID = re.compile(r"^cks-[0-9a-z]{1,64}$")
@@ -32,6 +36,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     Properties: Alias, CustomKeyStoreId, Description, Policy (JSON string), Tags ([{Key, Value}]).
     PhysicalResourceId: the key id. Data: KeyArn, KeyId.
     """
+    _quiet_sdk_loggers()
     request = event.get("RequestType")
     LOG.info("%s %s (physical id %s)", request, event.get("LogicalResourceId"), event.get("PhysicalResourceId"))
     if request == "Delete":
@@ -165,3 +170,12 @@ def _describe(kms: Any, key_id: str) -> dict[str, Any]:
 def _describe_error(exc: ClientError) -> str:
     error = exc.response.get("Error", {})
     return f"{error.get('Code', 'Error')}: {error.get('Message', str(exc))}"
+
+
+def _quiet_sdk_loggers() -> None:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
+            logger.setLevel(logging.WARNING)

@@ -7,8 +7,9 @@ from __future__ import annotations
 # accept automatically. PhysicalResourceId: `<directory id>/shares`.
 #
 # Create/Update: ShareDirectory for every account not shared yet (an account already shared is
-# skipped), UnshareDirectory for every account the previous properties had and these do not.
-# Delete: UnshareDirectory for every account.
+# skipped). Nothing is ever unshared here: the resource is retained (DeletionPolicy and
+# UpdateReplacePolicy Retain), so a stack deletion never sends Delete, and an account is unshared only
+# when it leaves the blueprint, by the directory roster (directory_roster.py). Delete: nothing.
 
 import logging
 import os
@@ -20,37 +21,35 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...). Every SDK logger, children included,
+# stays at WARNING whatever the function's log level is.
+SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 DIRECTORY_ID = re.compile(r"^d-[0-9a-f]{10}$")
 ACCOUNT_ID = re.compile(r"^\d{12}$")
 LIVE = {"Shared", "PendingAcceptance", "Sharing"}
 
 
 class ShareError(RuntimeError):
-    """A share could not be created or removed."""
+    """A share could not be created."""
 
 
 def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    _quiet_sdk_loggers()
     request = event.get("RequestType")
     props = event.get("ResourceProperties") or {}
-    old = event.get("OldResourceProperties") or {}
     LOG.info("%s %s", request, event.get("LogicalResourceId"))
-    ds = boto3.client("ds")
     if request == "Delete":
-        directory_id = str(props.get("DirectoryId") or "")
-        if DIRECTORY_ID.match(directory_id):
-            for account in _accounts(props):
-                _unshare(ds, directory_id, account)
-        return {"PhysicalResourceId": str(event.get("PhysicalResourceId") or f"{directory_id}/shares")}
+        LOG.info("shares of %s kept: an account is unshared only when it leaves the blueprint (directory "
+                 "roster)", props.get("DirectoryId"))
+        return {"PhysicalResourceId": str(event.get("PhysicalResourceId") or "")}
     if request not in ("Create", "Update"):
         raise ShareError(f"unknown RequestType {request!r}")
     directory_id = str(props.get("DirectoryId") or "").strip()
     if not DIRECTORY_ID.match(directory_id):
         raise ShareError(f"DirectoryId {directory_id!r} is not a directory id")
     wanted = _accounts(props)
-    if request == "Update":
-        if old.get("DirectoryId") == directory_id:
-            for account in sorted(set(_accounts(old)) - set(wanted)):
-                _unshare(ds, directory_id, account)
+    ds = boto3.client("ds")
     shared = _shared(ds, directory_id)
     for account in wanted:
         if account in shared:
@@ -92,20 +91,17 @@ def _shared(ds: Any, directory_id: str) -> dict[str, str]:
     return out
 
 
-def _unshare(ds: Any, directory_id: str, account: str) -> None:
-    try:
-        ds.unshare_directory(DirectoryId=directory_id, UnshareTarget={"Id": account, "Type": "ACCOUNT"})
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("DirectoryNotSharedException",
-                                                          "EntityDoesNotExistException"):
-            LOG.info("%s is not shared with %s: nothing to remove", directory_id, account)
-            return
-        raise ShareError(f"unsharing {directory_id} from {account} failed: {_error_text(exc)}") from exc
-    LOG.info("unshared %s from %s", directory_id, account)
-
-
 def _error_text(exc: Exception) -> str:
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         return f"{error.get('Code', 'Error')}: {error.get('Message', '')}"
     return str(exc)
+
+
+def _quiet_sdk_loggers() -> None:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
+            logger.setLevel(logging.WARNING)

@@ -11,6 +11,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...). Every SDK logger, children included,
+# stays at WARNING whatever the function's log level is.
+SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 
 POLICY_TYPES = (
     "SERVICE_CONTROL_POLICY",
@@ -34,6 +38,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     new type is enabled and CloudFormation's Delete of the old id leaves the old type enabled:
     disabling a policy type detaches every policy of that type from every target.
     """
+    _quiet_sdk_loggers()
     request = event.get("RequestType")
     LOG.info("%s %s (physical id %s)", request, event.get("LogicalResourceId"),
              event.get("PhysicalResourceId"))
@@ -57,6 +62,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 
 def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """Complete once ListRoots reports the policy type ENABLED (enabling is asynchronous)."""
+    _quiet_sdk_loggers()
     if event.get("RequestType") == "Delete":
         return {"IsComplete": True}
     root_id, policy_type = _properties(event.get("ResourceProperties") or {})
@@ -131,3 +137,12 @@ def _features_message(policy_type: str, feature_set: str | None) -> str:
 def _describe(exc: ClientError) -> str:
     error = exc.response.get("Error", {})
     return f"{error.get('Code', 'Error')}: {error.get('Message', str(exc))}"
+
+
+def _quiet_sdk_loggers() -> None:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
+            logger.setLevel(logging.WARNING)

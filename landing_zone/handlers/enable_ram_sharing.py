@@ -10,6 +10,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 LOG = logging.getLogger(__name__)
 LOG.setLevel(os.environ.get("LOG_LEVEL", "INFO"))
+# The SDK logs request parameters and response bodies at DEBUG (botocore.endpoint, botocore.parsers,
+# botocore.hooks, urllib3.connectionpool, boto3.resources, ...). Every SDK logger, children included,
+# stays at WARNING whatever the function's log level is.
+SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 
 PHYSICAL_ID = "ram-organization-sharing"
 
@@ -24,6 +28,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     No properties. Must run in the organization's management account. Delete leaves sharing on:
     turning it off would break every resource share that targets the organization or an OU.
     """
+    _quiet_sdk_loggers()
     request = event.get("RequestType")
     LOG.info("%s %s (physical id %s)", request, event.get("LogicalResourceId"),
              event.get("PhysicalResourceId"))
@@ -53,3 +58,12 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
                               "fails again enable sharing in the RAM console (Settings) to see the reason")
     LOG.info("RAM sharing with the organization is enabled")
     return {"PhysicalResourceId": PHYSICAL_ID, "Data": {"Enabled": "true"}}
+
+
+def _quiet_sdk_loggers() -> None:
+    names = set(SDK_LOGGERS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                if name.split(".", 1)[0] in SDK_LOGGERS}
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if logger.level < logging.WARNING:  # NOTSET (0) included: it would inherit an ancestor's level
+            logger.setLevel(logging.WARNING)

@@ -26,7 +26,13 @@ from landing_zone.plan.keys import key_arn_for, keys_stack_for
 from landing_zone.plan.model import Pending, Plan, Tags
 from landing_zone.plan.names import logical_id, stack_name
 from landing_zone.plan.network import (
-    SHARING_COMPONENT, ResolverEndpointPlan, partition, resolve_principals, subnet_export_name, vpc_export_name)
+    SHARING_COMPONENT,
+    ResolverEndpointPlan,
+    partition,
+    resolve_principals,
+    subnet_export_name,
+    vpc_export_name,
+)
 from landing_zone.plan.network import SharePlan as RamSharePlan
 from landing_zone.plan.targets import Tree
 
@@ -89,6 +95,18 @@ class SharePlan:
 
 
 @dataclass(frozen=True)
+class RosterPlan:
+    """What the blueprint wants the directory to have, for the removal rule: every trust, replica
+    and share resource is retained (a stack deletion or a resource leaving the template removes
+    nothing), and this one resource, also retained, removes on Update whatever leaves a list."""
+
+    logical_id: str
+    trusts: tuple[str, ...]             # remote domains, lower case, sorted
+    regions: tuple[str, ...]            # replica regions, sorted
+    accounts: tuple[str, ...]           # share consumer account ids, sorted
+
+
+@dataclass(frozen=True)
 class DnsPlan:
     """Item 5: a Route 53 Resolver rule forwarding the directory's domain to its DNS addresses
     (the directory's DnsIpAddresses, known at deploy time), through an outbound endpoint in the
@@ -126,6 +144,7 @@ class DirectoryPayload:
     share: SharePlan | None
     tags: Tags
     dns: DnsPlan | None = None
+    roster: RosterPlan | None = None   # Managed AD only
 
 
 def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
@@ -143,9 +162,11 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                          else f"{NETWORK_COMPONENT}-{directory.account}")
 
     def ref(vpc_name: str, subnets: list[str]) -> NetworkRef:
+        # Sorted: the subnets reach VpcSettings.SubnetIds (create-only: a new order would replace the
+        # directory) and a replica's SubnetExportNames, so the blueprint's order must never show.
         return NetworkRef(vpc=vpc_name, vpc_export=vpc_export_name(plan.name, vpc_name),
                           subnet_exports=tuple(subnet_export_name(plan.name, vpc_name, s)
-                                               for s in subnets[:2]))  # type: ignore[arg-type]
+                                               for s in sorted(subnets[:2])))  # type: ignore[arg-type]
 
     depends = {stack_name(plan.name, network_component, directory.region)}
     replicas = []
@@ -193,6 +214,12 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         if directory.type != "connector" else None
     if secret_key and keys_stack_for(bp, secret_key):
         depends.add(keys_stack_for(bp, secret_key))   # the key must exist before the secret uses it
+    roster = None
+    if directory.type == "microsoft-ad":
+        roster = RosterPlan(logical_id=logical_id("Roster", directory.domain.rstrip(".").lower()),
+                            trusts=tuple(sorted(t.remote_domain.lower() for t in trusts)),
+                            regions=tuple(r.region for r in replicas),
+                            accounts=share.account_ids if share else ())
     payload = DirectoryPayload(
         kind=directory.type, prefix=prefix, logical_id=logical_id("Directory", directory.domain.lower()),
         domain=directory.domain.rstrip("."),
@@ -209,7 +236,7 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         trust_peers=peers if directory.type == "microsoft-ad" else (),
         trust_ports=TRUST_PORTS if directory.type == "microsoft-ad" and trusts else (),
         replicas=tuple(replicas), share=share,
-        tags=tuple(sorted(dict(plan.tags, Name=prefix).items())), dns=dns)
+        tags=tuple(sorted(dict(plan.tags, Name=prefix).items())), dns=dns, roster=roster)
     member_stack(plan, result, account=directory.account, component=COMPONENT, region=directory.region,
                  description=f"{plan.name} landing zone: directory {payload.domain} ({directory.type})",
                  resources=count_resources(payload), payload=payload, depends_on=tuple(sorted(depends)))
@@ -221,7 +248,7 @@ def _dns(plan: Plan, directory: Directory, prefix: str, vpc_cidr: str, result: C
     tags = tuple(sorted(dict(plan.tags, Name=f"{prefix}-dns").items()))
     endpoint = ResolverEndpointPlan(
         name=f"{prefix}-dns", logical_id=logical_id("DirectoryDnsEndpoint", domain),
-        subnets=tuple(directory.subnets[:2]), egress=(vpc_cidr,), tags=tags)
+        subnets=tuple(sorted(directory.subnets[:2])), egress=(vpc_cidr,), tags=tags)
     share_name = f"{prefix}-resolver-rule"
     assert directory.share_with is not None
     principals = resolve_principals(plan, directory.share_with, f"RAM share {share_name}", result)
@@ -234,12 +261,12 @@ def _dns(plan: Plan, directory: Directory, prefix: str, vpc_cidr: str, result: C
 
 def _replica_placement(directory: Directory, region: str, vpc_name: str | None, subnets: list[str],
                        vpcs: list[Vpc]) -> tuple[str, list[str]]:
-    """The replica's VPC and subnets, with the same defaults as the directory checks."""
+    """The replica's VPC and subnets, with the same defaults as the directory checks (the first two
+    subnets of the VPC by name, never by position)."""
     if vpc_name is None:
-        owned = [v for v in vpcs if v.account == directory.account and v.region == region]
-        vpc_name = owned[0].name
+        vpc_name = min(v.name for v in vpcs if v.account == directory.account and v.region == region)
     vpc = next(v for v in vpcs if v.name == vpc_name)
-    return vpc_name, subnets or [s.name for s in vpc.subnets][:2]
+    return vpc_name, subnets or sorted(s.name for s in vpc.subnets)[:2]
 
 
 def count_resources(payload: DirectoryPayload) -> int:
@@ -258,5 +285,7 @@ def count_resources(payload: DirectoryPayload) -> int:
     if payload.replicas:
         total += waiting + len(payload.replicas)
     if payload.share:
+        total += plain + 1
+    if payload.roster:
         total += plain + 1
     return total

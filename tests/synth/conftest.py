@@ -86,6 +86,51 @@ def custom_store_keys(tmp_path_factory) -> Synthesized:
     return synth_plan(plan, tmp_path_factory.mktemp("cdk-custom-store"))
 
 
+def synth_subset(plan: Plan, components: Callable[[str], bool], outdir: Path) -> Synthesized:
+    """Synthesize only the stacks whose component `components` accepts; dependencies on the others are
+    dropped (a test of one stack need not build the whole landing zone)."""
+    import dataclasses
+
+    kept = [s for s in plan.stacks if components(s.component)]
+    names = {s.name for s in kept}
+    trimmed = [dataclasses.replace(s, **{f: tuple(d for d in getattr(s, f) if d in names)
+                                         for f in ("depends_on", "after") if hasattr(s, f)}) for s in kept]
+    return synth_plan(dataclasses.replace(plan, stacks=tuple(trimmed)), outdir)
+
+
+CONNECTOR_BLUEPRINT = """\
+version: 1
+name: acme
+home_region: us-east-1
+governed_regions: [us-east-1]
+organization:
+  id: o-a1b2c3d4e5
+  root_id: r-a1b2
+  management_account_id: "111111111111"
+  units: [{name: Security, id: ou-a1b2-11111111}]
+  accounts:
+    - {name: log-archive, email: a+la@example.com, unit: Security, role: log-archive, id: "222222222222"}
+    - {name: audit, email: a+au@example.com, unit: Security, role: audit, id: "333333333333"}
+    - {name: identity, email: a+id@example.com, unit: Security, role: identity, id: "666666666666"}
+network:
+  vpcs:
+    - {name: ids, account: identity, region: us-east-1, cidr: 10.1.0.0/16, subnets: [
+        {name: a, cidr: 10.1.0.0/24, az_id: use1-az1}, {name: b, cidr: 10.1.1.0/24, az_id: use1-az2}]}
+identity:
+  directory: {type: connector, account: identity, region: us-east-1, vpc: ids, subnets: [a, b],
+              domain: onprem.example.com, dns_ips: [192.168.1.10], service_account_secret: lz/ad/connector}
+"""
+
+
+@pytest.fixture(scope="session")
+def connector_directory(tmp_path_factory) -> Synthesized:
+    """The directory stack of an AD Connector (no shipped blueprint has one), with its network stack."""
+    path = tmp_path_factory.mktemp("bp-connector") / "bp.yaml"
+    path.write_text(CONNECTOR_BLUEPRINT)
+    return synth_subset(build_plan(load_blueprint(path)), lambda c: c in ("directory", "network"),
+                        tmp_path_factory.mktemp("cdk-connector"))
+
+
 ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 

@@ -28,10 +28,13 @@ def test_shipped_blueprint_has_no_unacknowledged_finding(synthesized, name):
     assert read_report(result.outdir), f"{name}: the acknowledgement report {REPORT_FILE} is missing"
 
 
-def test_every_acknowledgement_is_used_by_a_shipped_blueprint(synthesized, custom_store_keys):
-    # Plus the small custom key store blueprint (conftest.py): no shipped blueprint has such a key.
+def test_every_acknowledgement_is_used_by_a_shipped_blueprint(synthesized, custom_store_keys,
+                                                              connector_directory):
+    # Plus the small custom key store and AD Connector blueprints (conftest.py): no shipped blueprint
+    # has such a key or directory.
     used = {(entry["rule"], entry["path"])
-            for outdir in (*(synthesized(name).outdir for name in SHIPPED), custom_store_keys.outdir)
+            for outdir in (*(synthesized(name).outdir for name in SHIPPED), custom_store_keys.outdir,
+                           connector_directory.outdir)
             for entry in read_report(outdir)}
     stale = [f"{a.rule} at {a.path}" for a in ACKNOWLEDGEMENTS if (a.rule, a.path) not in used]
     assert stale == [], "acknowledgements no shipped blueprint needs any more: remove them from nag.py"

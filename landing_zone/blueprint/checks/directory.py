@@ -160,9 +160,9 @@ def directory_subnets_are_in_two_azs(bp: Blueprint) -> Iterator[Issue]:
                             f"{replica.region} for the replica", hint="declare one in network.vpcs or "
                             "name it with vpc:", loc=loc + ("region",))
                 continue
-            vpc_name = owned[0].name
+            vpc_name = min(v.name for v in owned)   # by name: the blueprint's order never matters
         vpc = _vpc(bp, vpc_name)
-        subnets = replica.subnets or ([s.name for s in vpc.subnets][:2] if vpc else [])
+        subnets = replica.subnets or (sorted(s.name for s in vpc.subnets)[:2] if vpc else [])
         vpc_loc = loc + (("vpc",) if replica.vpc else ("region",))
         yield from _placement(bp, d, replica.region, vpc_name, subnets, vpc_loc,
                               loc + ("subnets",) if replica.subnets else vpc_loc)

@@ -28,9 +28,9 @@ class DirectoryReplica(Model):
 
     region: Region = Field(description="Replica region. Required.")
     vpc: str | None = Field(default=None, description="VPC (by name) in that region. Default: the VPC "
-                            "of the identity account in that region.")
+                            "of the identity account in that region (the first by name).")
     subnets: list[str] = Field(default_factory=list, description="Two subnet names in two AZs. Default: "
-                               "the first two subnets of that VPC.")
+                               "the first two subnets of that VPC by name.")
 
 
 class Directory(Model):

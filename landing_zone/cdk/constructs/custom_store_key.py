@@ -32,13 +32,11 @@ class CustomStoreKeys(Construct):
                                 resources=[keys_arn], conditions={"StringEquals": CLOUDHSM_KEY})])
         self.key_arns: dict[str, str] = {}
         for key in keys:
-            resource = cdk.CustomResource(
-                self, key.logical_id, service_token=provider.service_token,
-                resource_type="Custom::CustomKeyStoreKey", removal_policy=cdk.RemovalPolicy.RETAIN,
+            resource = provider.resource(
+                self, key.logical_id, resource_type="Custom::CustomKeyStoreKey", retain=True,
                 properties={"Alias": key.alias, "CustomKeyStoreId": key.custom_key_store_id,
                             "Description": key.description, "Policy": key.policy,
                             "Tags": [{"Key": k, "Value": v} for k, v in key.tags]})
-            (resource.node.default_child).override_logical_id(key.logical_id)  # type: ignore[union-attr]
             alias = kms.CfnAlias(self, key.alias_logical_id, alias_name=key.alias,
                                  target_key_id=resource.get_att_string("KeyId"))
             alias.override_logical_id(key.alias_logical_id)

@@ -1,4 +1,4 @@
-"""DirectoryShare: shares the directory with organization accounts (handlers/directory_share.py)."""
+"""DirectoryShare: shares the directory with organization accounts (handlers/directory_share.py); retained."""
 from __future__ import annotations
 
 import aws_cdk as cdk
@@ -16,12 +16,11 @@ class DirectoryShare(Construct):
                          f"directory/{directory_id}")
         provider = HandlerProvider(self, "Handler", module="directory_share", function_name=f"{prefix}-share",
                                    waits=False, statements=[
-            iam.PolicyStatement(actions=["ds:ShareDirectory", "ds:UnshareDirectory",
-                                         "ds:DescribeSharedDirectories"], resources=[directory_arn]),
+            # Unsharing is the roster's job (directory_roster.py), never this handler's.
+            iam.PolicyStatement(actions=["ds:ShareDirectory", "ds:DescribeSharedDirectories"],
+                                resources=[directory_arn]),
             # ShareMethod ORGANIZATIONS checks the consumer is in the caller's organization.
             iam.PolicyStatement(actions=["organizations:DescribeOrganization"], resources=["*"])])
-        resource = cdk.CustomResource(self, share.logical_id, service_token=provider.service_token,
-                                      resource_type="Custom::DirectoryShare",
-                                      properties={"DirectoryId": directory_id,
-                                                  "AccountIds": list(share.account_ids)})
-        (resource.node.default_child).override_logical_id(share.logical_id)  # type: ignore[union-attr]
+        self.resource = provider.resource(self, share.logical_id, resource_type="Custom::DirectoryShare",
+                                          retain=True, properties={"DirectoryId": directory_id,
+                                                                   "AccountIds": list(share.account_ids)})

@@ -1,4 +1,4 @@
-"""DirectoryTrusts: one custom resource per trust (handlers/ad_trust.py); the password stays in Secrets Manager."""
+"""DirectoryTrusts: one retained custom resource per trust (handlers/ad_trust.py); the password stays in Secrets Manager."""
 from __future__ import annotations
 
 import aws_cdk as cdk
@@ -19,8 +19,8 @@ class DirectoryTrusts(Construct):
         groups = f"arn:{cdk.Aws.PARTITION}:ec2:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:security-group/*"
         provider = HandlerProvider(self, "Handler", module="ad_trust", function_name=f"{prefix}-ad-trust",
                                    waits=True, statements=[
-            iam.PolicyStatement(actions=["ds:CreateTrust", "ds:DescribeTrusts", "ds:UpdateTrust",
-                                         "ds:UpdateConditionalForwarder", "ds:DeleteTrust"],
+            # Deleting is the roster's job (directory_roster.py), never this handler's.
+            iam.PolicyStatement(actions=["ds:CreateTrust", "ds:UpdateTrust", "ds:UpdateConditionalForwarder"],
                                 resources=[directory_arn]),
             iam.PolicyStatement(actions=["secretsmanager:GetSecretValue"],
                                 resources=sorted({t.secret_arn_pattern for t in trusts})),
@@ -29,15 +29,15 @@ class DirectoryTrusts(Construct):
             iam.PolicyStatement(actions=["ec2:AuthorizeSecurityGroupIngress",
                                          "ec2:AuthorizeSecurityGroupEgress"],
                                 resources=[groups], conditions={"ArnEquals": {"ec2:Vpc": vpc_arn}}),
-            # No resource-level permissions for these two reads.
-            iam.PolicyStatement(actions=["ds:DescribeDirectories", "ec2:DescribeSecurityGroups"],
-                                resources=["*"])])
+            # No resource-level permissions for these reads (Service Authorization Reference).
+            iam.PolicyStatement(actions=["ds:DescribeDirectories", "ds:DescribeTrusts",
+                                         "ec2:DescribeSecurityGroups"], resources=["*"])])
         port_names = ["icmp" if protocol == "icmp" else f"{protocol}:{low}" + (f"-{high}" if high != low else "")
                       for protocol, low, high in ports]
         self.trusts: dict[str, cdk.CustomResource] = {}
         for trust in trusts:
-            resource = cdk.CustomResource(
-                self, trust.logical_id, service_token=provider.service_token, resource_type="Custom::DirectoryTrust",
+            resource = provider.resource(
+                self, trust.logical_id, resource_type="Custom::DirectoryTrust", retain=True,
                 properties={"DirectoryId": directory_id, "RemoteDomainName": trust.remote_domain,
                             "TrustDirection": trust.direction, "TrustType": trust.trust_type,
                             "ConditionalForwarderIpAddrs": list(trust.forwarders),
@@ -45,5 +45,4 @@ class DirectoryTrusts(Construct):
                             "TrustPorts": port_names,
                             # The secret's ARN, never its value: the handler reads it.
                             "PasswordSecretArn": trust.secret_arn})
-            (resource.node.default_child).override_logical_id(trust.logical_id)  # type: ignore[union-attr]
             self.trusts[trust.remote_domain] = resource

@@ -1,23 +1,17 @@
 """PolicyTypes: enables Organizations policy types on the root through a custom resource (no native one)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from landing_zone.cdk.constructs.handler_provider import handler_code, service_timeout
 from landing_zone.plan.names import pascal
 
-HANDLERS = Path(__file__).resolve().parents[2] / "handlers"
-# Bytecode caches differ per machine and would change the asset hash.
-ASSET_EXCLUDE = ["__pycache__", "*.pyc"]
-
-
-def handler_code() -> lambda_.Code:
-    return lambda_.Code.from_asset(str(HANDLERS), exclude=ASSET_EXCLUDE)
+HANDLER_TIMEOUT = 60
+WAIT = 600      # enabling a policy type takes seconds to minutes
 
 
 class PolicyTypes(Construct):
@@ -25,7 +19,7 @@ class PolicyTypes(Construct):
                  policy_types: tuple[str, ...]) -> None:
         super().__init__(scope, id_)
         common = dict(runtime=lambda_.Runtime.PYTHON_3_12, code=handler_code(),
-                      timeout=cdk.Duration.minutes(1), memory_size=256)
+                      timeout=cdk.Duration.seconds(HANDLER_TIMEOUT), memory_size=256)
         on_event = lambda_.Function(self, "OnEvent", handler="enable_policy_type.on_event",
                                     function_name=f"{prefix}-enable-policy-type", **common)
         is_complete = lambda_.Function(self, "IsComplete", handler="enable_policy_type.is_complete",
@@ -39,9 +33,10 @@ class PolicyTypes(Construct):
             resources=[f"arn:{cdk.Aws.PARTITION}:organizations::{cdk.Aws.ACCOUNT_ID}:root/*/{root_id}",
                        f"arn:{cdk.Aws.PARTITION}:organizations::aws:policy/*"]))
         provider = cr.Provider(self, "Provider", on_event_handler=on_event, is_complete_handler=is_complete,
-                               query_interval=cdk.Duration.seconds(10), total_timeout=cdk.Duration.minutes(10))
+                               query_interval=cdk.Duration.seconds(10), total_timeout=cdk.Duration.seconds(WAIT))
+        timeout = service_timeout(handler_seconds=HANDLER_TIMEOUT, wait_seconds=WAIT)
         self.enabled: dict[str, cdk.CustomResource] = {
             policy_type: cdk.CustomResource(self, pascal(policy_type.lower()), service_token=provider.service_token,
-                                            resource_type="Custom::OrganizationsPolicyType",
+                                            resource_type="Custom::OrganizationsPolicyType", service_timeout=timeout,
                                             properties={"RootId": root_id, "PolicyType": policy_type})
             for policy_type in policy_types}

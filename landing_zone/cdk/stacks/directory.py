@@ -8,6 +8,7 @@ from landing_zone.cdk.constructs.ad_connector import AdConnector
 from landing_zone.cdk.constructs.directory_admin_secret import DirectoryAdminSecret
 from landing_zone.cdk.constructs.directory_dns import DirectoryDns
 from landing_zone.cdk.constructs.directory_replicas import DirectoryReplicas
+from landing_zone.cdk.constructs.directory_roster import DirectoryRoster
 from landing_zone.cdk.constructs.directory_share import DirectoryShare
 from landing_zone.cdk.constructs.directory_trusts import DirectoryTrusts
 from landing_zone.cdk.constructs.managed_directory import ManagedDirectory
@@ -33,17 +34,27 @@ class DirectoryStack(PlannedStack):
                                       tags=payload.tags, kms_key_arn=payload.admin_secret_key_arn)
         directory = ManagedDirectory(self, "Directory", directory=payload, password=secret.password,
                                      vpc_id=vpc_id, subnet_ids=subnet_ids)
+        # Trusts, replicas, shares and the roster are all retained: a stack deletion removes none of
+        # them. The roster removes what leaves the blueprint, before anything new is added (a region
+        # being removed and one being added would otherwise overlap).
+        added: list[cdk.CustomResource] = []
         if payload.trusts:
             # The trust handler opens the ports in the directory's own security group (the domain
             # controllers' group, which CloudFormation does not expose) before creating each trust.
-            DirectoryTrusts(self, "Trusts", prefix=payload.prefix, directory_id=directory.directory_id,
-                            vpc_id=vpc_id, trusts=payload.trusts, ports=payload.trust_ports)
+            trusts = DirectoryTrusts(self, "Trusts", prefix=payload.prefix, directory_id=directory.directory_id,
+                                     vpc_id=vpc_id, trusts=payload.trusts, ports=payload.trust_ports)
+            added += trusts.trusts.values()
         if payload.dns:
             DirectoryDns(self, "Dns", dns=payload.dns, domain=payload.domain, dns_ips=directory.dns_ips,
                          vpc_id=vpc_id, subnet_ids=subnet_ids)
         if payload.replicas:
-            DirectoryReplicas(self, "Replicas", prefix=payload.prefix, directory_id=directory.directory_id,
-                              replicas=payload.replicas)
+            added += DirectoryReplicas(self, "Replicas", prefix=payload.prefix,
+                                       directory_id=directory.directory_id, replicas=payload.replicas).resources
         if payload.share:
-            DirectoryShare(self, "Share", prefix=payload.prefix, directory_id=directory.directory_id,
-                           share=payload.share)
+            added.append(DirectoryShare(self, "Share", prefix=payload.prefix, directory_id=directory.directory_id,
+                                        share=payload.share).resource)
+        if payload.roster:
+            roster = DirectoryRoster(self, "Roster", prefix=payload.prefix, directory_id=directory.directory_id,
+                                     roster=payload.roster)
+            for resource in added:
+                resource.node.add_dependency(roster.resource)

@@ -31,19 +31,23 @@ class Stubs:
     """Queue answers for single calls of the clients the handlers create; the rest goes to moto.
 
     The next client created for that service takes the queued answers, so queue them right before
-    calling the handler, after the test's own set-up calls.
+    calling the handler, after the test's own set-up calls. Answers queued with `region` go to the next
+    client created with that region_name (a handler calling RemoveRegion in the replica region).
     """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self._pending: dict[str, list[tuple[str, str, Any, Any]]] = defaultdict(list)
+        self._pending: dict[tuple[str, str | None], list[tuple[str, str, Any, Any]]] = defaultdict(list)
         self._stubbers: list[PassThroughStubber] = []
         real_client = boto3.client
 
         def client(service: str, *args: Any, **kwargs: Any) -> Any:
             made = real_client(service, *args, **kwargs)
-            if self._pending.get(service):
+            key = (service, kwargs.get("region_name"))
+            if not self._pending.get(key):
+                key = (service, None)
+            if self._pending.get(key):
                 stubber = PassThroughStubber(made)
-                for method, kind, payload, expected in self._pending.pop(service):
+                for method, kind, payload, expected in self._pending.pop(key):
                     if kind == "response":
                         stubber.add_response(method, payload, expected)
                     else:
@@ -56,12 +60,12 @@ class Stubs:
         monkeypatch.setattr(boto3, "client", client)
 
     def response(self, service: str, method: str, response: dict[str, Any],
-                 expected_params: dict[str, Any] | None = None) -> None:
-        self._pending[service].append((method, "response", response, expected_params))
+                 expected_params: dict[str, Any] | None = None, *, region: str | None = None) -> None:
+        self._pending[(service, region)].append((method, "response", response, expected_params))
 
     def error(self, service: str, method: str, code: str, message: str,
-              expected_params: dict[str, Any] | None = None) -> None:
-        self._pending[service].append((method, "error", (code, message), expected_params))
+              expected_params: dict[str, Any] | None = None, *, region: str | None = None) -> None:
+        self._pending[(service, region)].append((method, "error", (code, message), expected_params))
 
     def assert_all_used(self) -> None:
         assert not any(self._pending.values()), f"no client was created for {dict(self._pending)}"
@@ -76,11 +80,18 @@ def stubs(aws, monkeypatch):
     stubs.assert_all_used()
 
 
+SDK_ROOTS = ("boto3", "botocore", "urllib3", "s3transfer")
+
+
+def sdk_logger_names() -> list[str]:
+    return sorted(set(SDK_ROOTS) | {name for name in list(logging.Logger.manager.loggerDict)
+                                    if name.split(".", 1)[0] in SDK_ROOTS})
+
+
 @pytest.fixture(autouse=True)
 def _restore_sdk_log_levels():
-    """The trust handler raises the SDK loggers to WARNING; do not leak that into other tests."""
-    names = ("boto3", "botocore", "urllib3", "s3transfer")
-    saved = {name: logging.getLogger(name).level for name in names}
+    """The handlers raise every SDK logger to WARNING; do not leak that into other tests."""
+    saved = {name: logging.getLogger(name).level for name in sdk_logger_names()}
     yield
-    for name, level in saved.items():
-        logging.getLogger(name).setLevel(level)
+    for name in sdk_logger_names():
+        logging.getLogger(name).setLevel(saved.get(name, logging.NOTSET))

@@ -94,17 +94,40 @@ def test_password_is_the_json_password_key_or_the_whole_string(props, directory,
     assert _trust(directory, result["PhysicalResourceId"]).trust_password == password
 
 
-@pytest.mark.parametrize("state", sorted(ad_trust.DONE_STATES))
-def test_is_complete_waits_for_the_trust_to_settle(props, directory, state):
+@pytest.mark.parametrize("path", [
+    ("Creating", "Created", "Verifying"),
+    ("Updating", "Updated", "Verifying"),
+], ids=["create", "update"])
+def test_is_complete_waits_until_aws_has_verified_the_trust(props, directory, path):
     event, result = _create(props)
     trust_id = result["PhysicalResourceId"]
     waiting = is_complete_event(event, result)
 
-    assert is_complete(waiting, None) == {"IsComplete": False}  # moto: Creating
-    _set_state(directory, trust_id, "Verifying")
-    assert is_complete(waiting, None) == {"IsComplete": False}
-    _set_state(directory, trust_id, state)
+    for state in path:  # Created and Updated are on the way: verification may still fail
+        _set_state(directory, trust_id, state)
+        assert is_complete(waiting, None) == {"IsComplete": False}, state
+    _set_state(directory, trust_id, "Verified")
     assert is_complete(waiting, None) == {"IsComplete": True, "Data": {"TrustId": trust_id}}
+
+
+def test_a_created_trust_that_fails_verification_fails_the_resource(props, directory):
+    # The remote side has no matching trust: AWS creates ours, then verification fails. The resource
+    # must not have completed at Created, and must fail with AWS's reason.
+    event, result = _create(props)
+    trust_id = result["PhysicalResourceId"]
+    waiting = is_complete_event(event, result)
+    _set_state(directory, trust_id, "Created")
+    assert is_complete(waiting, None) == {"IsComplete": False}
+
+    _set_state(directory, trust_id, "VerifyFailed", "The trust relationship between the primary domain "
+                                                    "and the trusted domain failed.")
+    with pytest.raises(TrustError) as raised:
+        is_complete(waiting, None)
+
+    assert str(raised.value).startswith(
+        f"trust {trust_id} from directory {directory} to {DOMAIN} is VerifyFailed: The trust relationship "
+        "between the primary domain and the trusted domain failed.. Check that the remote domain has a "
+        "matching trust")
 
 
 @pytest.mark.parametrize("state", sorted(ad_trust.FAILED_STATES | {"Deleting"}))
@@ -264,12 +287,14 @@ def test_update_of_the_remote_domain_creates_a_new_trust(props, directory, chang
 
     new_props = {**props, **change}
     updated = _update(props, new_props, old_id)
-    # CloudFormation sees a new physical id and deletes the old trust after the stack update.
+    # A new physical id: UpdateReplacePolicy Retain keeps the old trust (a stray Delete removes nothing);
+    # the roster deletes it when its domain leaves the blueprint.
     on_event(cfn_event("Delete", props, physical_id=old_id), None)
 
     new_id = updated["PhysicalResourceId"]
     assert new_id != old_id
-    assert [(t.trust_id, t.remote_domain_name) for t in _trusts(directory)] == [(new_id, "emea.example.com")]
+    assert sorted((t.trust_id, t.remote_domain_name) for t in _trusts(directory)) == sorted(
+        [(old_id, DOMAIN), (new_id, "emea.example.com")])
 
 
 @pytest.mark.parametrize(("change", "changed"), [
@@ -302,48 +327,28 @@ def test_update_recreates_a_trust_deleted_outside_cloudformation(props, director
 
 # --- delete -------------------------------------------------------------------------------------------
 
-def test_delete_removes_the_trust_and_waits_until_gone(props, directory):
-    _, created = _create(props)
-    trust_id = created["PhysicalResourceId"]
-    event = cfn_event("Delete", props, physical_id=trust_id)
-
-    result = on_event(event, None)
-
-    assert result == {"PhysicalResourceId": trust_id}
-    assert _trusts(directory) == []
-    assert is_complete(is_complete_event(event, result), None) == {"IsComplete": True}
-
-
-def test_delete_waits_while_the_trust_is_deleting(props, directory):
-    _, created = _create(props)
-    trust_id = created["PhysicalResourceId"]
-    _set_state(directory, trust_id, "Deleting")
-    event = cfn_event("Delete", props, physical_id=trust_id)
-
-    assert is_complete(event, None) == {"IsComplete": False}
-    _set_state(directory, trust_id, "Deleted")
-    assert is_complete(event, None) == {"IsComplete": True}
-
-
 @pytest.mark.parametrize("physical_id", [
+    None,  # the trust created by the fixture
     "t-0123456789",  # already deleted
     "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED",
     "",
-], ids=["already-gone", "create-failed-marker", "empty"])
-def test_delete_of_what_is_not_there_succeeds(props, directory, physical_id):
+], ids=["live-trust", "already-gone", "create-failed-marker", "empty"])
+def test_delete_removes_nothing_and_calls_nothing(props, directory, monkeypatch, physical_id):
+    # The resource is retained: a stack deletion never sends Delete, and a stray one must not remove the
+    # trust. Only the roster (directory_roster.py) deletes a trust, when it leaves the blueprint.
+    _, created = _create(props)
+    physical_id = created["PhysicalResourceId"] if physical_id is None else physical_id
     event = cfn_event("Delete", props, physical_id=physical_id)
 
-    assert on_event(event, None) == {"PhysicalResourceId": physical_id}
-    assert is_complete(event, None) == {"IsComplete": True}
+    def no_client(*args, **kwargs):
+        raise AssertionError("Delete must not call AWS")
 
+    monkeypatch.setattr(boto3, "client", no_client)
+    results = on_event(event, None), is_complete(event, None)
+    monkeypatch.undo()
 
-def test_delete_when_the_directory_is_gone_succeeds(props, directory):
-    _, created = _create(props)
-    ds_backends[DEFAULT_ACCOUNT_ID][REGION].directories.pop(directory)
-    event = cfn_event("Delete", props, physical_id=created["PhysicalResourceId"])
-
-    assert on_event(event, None) == {"PhysicalResourceId": created["PhysicalResourceId"]}
-    assert is_complete(event, None) == {"IsComplete": True}
+    assert results == ({"PhysicalResourceId": physical_id}, {"IsComplete": True})
+    assert [t.trust_id for t in _trusts(directory)] == [created["PhysicalResourceId"]]
 
 
 # --- errors -------------------------------------------------------------------------------------------
@@ -440,6 +445,7 @@ def test_the_password_appears_in_no_log_record_result_or_error(props, directory,
         deleted_event = cfn_event("Delete", props, physical_id=trust_id)
         deleted = on_event(deleted_event, None)
         outputs += [deleted, is_complete(is_complete_event(deleted_event, deleted), None)]
+        _trusts(directory).clear()  # as the roster would, so that the next Create creates again
     stubs.error("ds", "create_trust", "InvalidParameterException", f"bad {PASSWORD}")
     with pytest.raises(TrustError) as raised:
         on_event(cfn_event("Create", props), None)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 
+import pytest
+
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import build_plan
 from landing_zone.plan.directory import DirectoryPayload, count_resources
@@ -160,3 +162,72 @@ def test_no_resolver_rule_without_share_targets(tmp_path):
     del data["identity"]["directory"]["share_with"]
     _, stack = directory_stack(tmp_path, data)
     assert stack.payload.dns is None
+
+
+def _reversed_lists(data: dict, *paths: tuple) -> dict:
+    data = copy.deepcopy(data)
+    for path in paths:
+        node = data
+        for key in path:
+            node = node[key]
+        node.reverse()
+    return data
+
+
+@pytest.mark.parametrize("paths", [
+    [("identity", "directory", "subnets")],
+    [("network", "vpcs", 0, "subnets"), ("network", "vpcs", 1, "subnets")],
+    [("network", "vpcs")],
+], ids=["directory-subnets", "vpc-subnets", "vpcs"])
+def test_reordering_subnets_or_vpcs_changes_nothing(tmp_path, paths):
+    data = base()
+    # A second VPC of the identity account in the replica region, and a third subnet in the replica's
+    # default VPC: the defaults must not depend on which comes first.
+    data["network"]["vpcs"].append({"name": "ids-eu-z", "account": "identity", "region": "eu-west-1",
+                                    "cidr": "10.3.0.0/16", "subnets": [
+                                        {"name": "x", "cidr": "10.3.0.0/24", "az_id": "euw1-az1"},
+                                        {"name": "y", "cidr": "10.3.1.0/24", "az_id": "euw1-az2"}]})
+    data["network"]["vpcs"][1]["subnets"].append({"name": "z", "cidr": "10.2.2.0/24", "az_id": "euw1-az3"})
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    _, one = directory_stack(tmp_path / "one", data)
+    _, two = directory_stack(tmp_path / "two", _reversed_lists(data, *paths))
+    assert two.payload == one.payload
+    assert one.payload.network.subnet_exports == ("acme-vpc-ids-subnet-a-id", "acme-vpc-ids-subnet-b-id")
+    (replica,) = one.payload.replicas
+    assert (replica.network.vpc, replica.network.subnet_exports) == (
+        "ids-eu", ("acme-vpc-ids-eu-subnet-x-id", "acme-vpc-ids-eu-subnet-y-id"))
+
+
+def test_explicit_replica_subnets_are_sorted(tmp_path):
+    data = base(replicate_to=[{"region": "eu-west-1", "vpc": "ids-eu", "subnets": ["y", "x"]}])
+    _, stack = directory_stack(tmp_path, data)
+    (replica,) = stack.payload.replicas
+    assert replica.network.subnet_exports == ("acme-vpc-ids-eu-subnet-x-id", "acme-vpc-ids-eu-subnet-y-id")
+
+
+def test_roster_lists_trusts_regions_and_shared_accounts(tmp_path):
+    _, stack = directory_stack(tmp_path, base())
+    roster = stack.payload.roster
+    assert (roster.logical_id.startswith("RosterCorpExampleCom"), roster.trusts, roster.regions, roster.accounts) == (
+        True, ("branch.example.com", "onprem.example.com"), ("eu-west-1",), ("777777777777",))
+
+
+def test_roster_stays_when_everything_left_the_blueprint(tmp_path):
+    # Removing the last trust, region and share must still be an Update of the roster.
+    data = base()
+    for key in ("trusts", "replicate_to", "share_with"):
+        data["identity"]["directory"].pop(key)
+    _, stack = directory_stack(tmp_path, data)
+    assert (stack.payload.roster.trusts, stack.payload.roster.regions, stack.payload.roster.accounts) == ((), (), ())
+    assert stack.resources == count_resources(stack.payload) == 2 + 6 + 1
+
+
+@pytest.mark.parametrize("kind", ["simple", "connector"])
+def test_no_roster_without_managed_ad(tmp_path, kind):
+    extra = {"dns_ips": ["192.168.1.10"], "service_account_secret": "lz/ad/c"} if kind == "connector" else {}
+    data = base(type=kind, edition="Standard", **extra)
+    for key in ("trusts", "replicate_to", "share_with"):
+        data["identity"]["directory"].pop(key)
+    _, stack = directory_stack(tmp_path, data)
+    assert stack.payload.roster is None
