@@ -187,6 +187,15 @@ class _Linter:
                      "may allow",
                      "RCPs only restrict: write a Deny statement (RCPFullAWSAccess stays attached "
                      "and allows the rest)")
+        if self.kind == "scp" and effect == "Allow":
+            # An allow-list SCP only works where FullAWSAccess is detached; the landing zone keeps it
+            # attached everywhere (deny-list strategy), so such a statement silently does nothing.
+            self.add("scp-allow-no-effect", f"{name}.Effect",
+                     "an SCP statement has Effect \"Allow\", which does nothing here: FullAWSAccess stays "
+                     "attached to the root, every OU and every account, so every action is already "
+                     "allowed at each level",
+                     "write what must not happen as a Deny (with NotAction or conditions for an allow "
+                     "list); allow-list SCPs that detach FullAWSAccess are not supported")
 
     def principal(self, name: str, st: Mapping, effect: Any) -> None:
         kind = self.kind

@@ -57,7 +57,11 @@ CASES: list[tuple[str, str, Any, list[tuple[str, str]]]] = [
                        "Bool": {"aws:MultiFactorAuthPresent": False}}},
     ), []),
     ("fine-scp-single-statement-object", "scp",
-     {"Version": V, "Statement": {"Effect": "Allow", "Action": "*", "Resource": "*"}}, []),
+     {"Version": V, "Statement": {"Effect": "Deny", "Action": "ec2:RunInstances", "Resource": "*"}}, []),
+    # FullAWSAccess stays attached everywhere (deny-list strategy): an Allow would silently do nothing.
+    ("scp-allow-list", "scp",
+     {"Version": V, "Statement": {"Effect": "Allow", "Action": ["ec2:*", "s3:*"], "Resource": "*"}},
+     [("scp-allow-no-effect", "Statement[0].Effect")]),
     ("fine-scp-exactly-5120", "scp", sized_scp(5120), []),
     ("fine-rcp", "rcp", policy(RCP_OK), []),
     ("fine-identity", "identity", policy(
