@@ -1,7 +1,7 @@
 """Caps on what loading one blueprint may cost: blueprints arrive by pull request and are untrusted.
 
-Each cap sits far above what a real landing zone needs (a 10,000-account blueprint uses under a
-tenth of each) and far below what hurts a CI runner; going over one is an Issue, never a hang.
+Each cap sits well above what a real landing zone needs (a 10,000-account blueprint stays well
+inside every one) and far below what hurts a CI runner; going over one is an Issue, never a hang.
 """
 from __future__ import annotations
 
@@ -29,6 +29,6 @@ MAX_WIDTH = 10_000
 
 # YAML values after expanding aliases (each use of an alias counts its whole value), and how deep
 # they nest. The deepest blueprint construct (an OU five levels down, or a policy condition) is
-# about 15 levels; a 10,000-account blueprint has about 100,000 values.
+# about 15 levels; a 10,000-account blueprint (with a few tags each) has about 120,000 values.
 MAX_YAML_NODES = 250_000
 MAX_DEPTH = 64

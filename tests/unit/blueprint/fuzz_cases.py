@@ -266,6 +266,12 @@ def hostile() -> list[FuzzCase]:
         FuzzCase("yaml-accounts-by-alias", MINIMAL.replace("  accounts:\n", "  accounts:\n    - &acc {name: a0, "
                                                            "email: aws+a@example.com, unit: Security}\n"
                                                            + "    - *acc\n" * 5000)),
+        # just under the YAML cap: the whole pipeline runs on 80,000 OUs or 25,000 accounts
+        FuzzCase("yaml-units-by-alias-under-cap", MINIMAL.replace("    - name: Security\n", "    - &u {name: Security}\n"
+                                                                  + "    - *u\n" * 80_000)),
+        FuzzCase("yaml-accounts-by-alias-under-cap", MINIMAL.replace("  accounts:\n", "  accounts:\n    - &acc {name: "
+                                                                     "a0, email: aws+a@example.com, unit: Security}\n"
+                                                                     + "    - *acc\n" * 25_000)),
         # the shapes that crashed the loader: account names that are not strings, with an ids file
         FuzzCase("account-name-mapping", MINIMAL.replace("{name: audit,", "{name: {x: 1},"),
                  {"blueprint.ids.yaml": "organization:\n  accounts: {audit: '333333333333'}\n"}),
