@@ -3,6 +3,7 @@ could not (the findings of the first deploy review) is caught offline, naming wh
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,28 @@ def test_template_rules_catch_what_would_fail_the_first_deploy(synthesized, tmp_
             (rule, s.name) for s in plan.stacks if s.component == "management-baseline"}
     else:
         assert found == {(rule, stack)}
+
+
+def test_a_custom_scp_that_blocks_the_landing_zone_fails_the_synthesis(tmp_path):
+    """Finding 15: a policy of the blueprint denying what the detective StackSets do (here
+    config:PutConfigRule for everyone) was accepted; the deploy proofs now fail the synthesis and name
+    the policy, the principal and the action."""
+    from landing_zone.blueprint.load import load_blueprint
+    from landing_zone.cdk.app import synthesize
+    from landing_zone.plan import build_plan
+    from tests.helpers import minimal, write
+
+    data = minimal()
+    data["organization"]["units"][0]["id"] = "ou-a1b2-11111111"
+    data["organization"]["units"][1]["id"] = "ou-a1b2-22222222"
+    data["policies"] = [{"name": "no-config-rules", "type": "service_control", "targets": {"units": ["Root"]},
+                         "document": {"Version": "2012-10-17", "Statement": [
+                             {"Sid": "NoConfigRules", "Effect": "Deny", "Action": "config:PutConfigRule",
+                              "Resource": "*"}]}}]
+    plan = build_plan(load_blueprint(write(tmp_path, data)))
+    with pytest.raises(RuntimeError) as failure:
+        synthesize(plan, str(tmp_path / "out"))
+    text = str(failure.value)
+    assert "LandingZoneDeployProof" in text
+    assert re.search(r"role/stacksets-exec-\w+ cannot config:PutConfigRule .* denied by acme-no-config-rules "
+                     r"\(Sid NoConfigRules\)", text)
