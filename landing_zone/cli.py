@@ -102,12 +102,16 @@ def sync(blueprint: str, profile: str | None, output: str | None) -> None:
 
 
 def _register() -> None:
+    from landing_zone.deploy.commands import deploy, import_mapping, preflight
     from landing_zone.explain import explain, matrix
     from landing_zone.report.command import report
 
     cli.add_command(explain)
     cli.add_command(matrix)
     cli.add_command(report)
+    cli.add_command(preflight)
+    cli.add_command(deploy)
+    cli.add_command(import_mapping)
 
 
 _register()

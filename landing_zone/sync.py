@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import yaml
 
@@ -38,9 +38,9 @@ class LiveOrg:
 
 
 def sync_ids(blueprint: Path, *, profile: str | None = None, output: Path | None = None,
-             client=None, variables: dict | None = None) -> tuple[Path, str]:
+             client=None, variables: dict | None = None, allow_dirs: Iterable[str] = ()) -> tuple[Path, str]:
     """Write the ids file for `blueprint` from the organization `client` (or `profile`) sees."""
-    org = _blueprint_org(blueprint, variables)
+    org = _blueprint_org(blueprint, variables, allow_dirs)
     target = output or ids_path(blueprint)
     live = _read_live(client, profile)
     _check_same_org(org, live, blueprint, ids_path(blueprint))
@@ -48,7 +48,7 @@ def sync_ids(blueprint: Path, *, profile: str | None = None, output: Path | None
     wanted_units = [path for path, _ in walk_raw_units(org.get("units"), "")]
     units = {path: live.units[path] for path in wanted_units if path in live.units}
     wanted = [a for a in org.get("accounts") or [] if isinstance(a, dict) and isinstance(a.get("name"), str)]
-    matched = _match_accounts(wanted, [a for a in live.accounts if a.id != live.management_account_id])
+    matched = match_accounts(wanted, [a for a in live.accounts if a.id != live.management_account_id])
     claimed = set(matched.values())
 
     unmanaged_units = sorted(set(live.units) - set(wanted_units))
@@ -82,10 +82,10 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _blueprint_org(blueprint: Path, variables: dict | None) -> dict[str, Any]:
+def _blueprint_org(blueprint: Path, variables: dict | None, allow_dirs: Iterable[str] = ()) -> dict[str, Any]:
     """The raw `organization` mapping: the blueprint need not validate, since ids are still missing."""
     display = display_name(blueprint)
-    text = render_blueprint(blueprint, variables)
+    text = render_blueprint(blueprint, variables, allow_dirs)
     try:
         data, _ = parse_yaml(text.text, display, text.origins)
     except YamlIssue as exc:
@@ -117,7 +117,7 @@ def _check_same_org(org: dict[str, Any], live: LiveOrg, blueprint: Path, ids_fil
                     f"blueprint's organization (--profile), or {fix}")
 
 
-def _match_accounts(wanted: list[dict], live: list[LiveAccount]) -> dict[str, str]:
+def match_accounts(wanted: list[dict], live: list[LiveAccount]) -> dict[str, str]:
     """Blueprint name -> live id: email first (unique in AWS), then an unambiguous Name."""
     by_email = {a.email.lower(): a for a in live}
     matched: dict[str, str] = {}
@@ -147,7 +147,7 @@ def _read_live(client, profile: str | None) -> LiveOrg:
     try:
         if client is None:
             client = boto3.Session(profile_name=profile).client("organizations")
-        return _walk_org(client)
+        return walk_org(client)
     except ClientError as exc:
         error = exc.response.get("Error", {})
         code, op = error.get("Code", "Error"), exc.operation_name
@@ -166,7 +166,7 @@ def _read_live(client, profile: str | None) -> LiveOrg:
         raise SyncError(f"AWS Organizations: {exc}") from None
 
 
-def _walk_org(client) -> LiveOrg:
+def walk_org(client) -> LiveOrg:
     org = client.describe_organization()["Organization"]
     root_id = client.list_roots()["Roots"][0]["Id"]
     units: dict[str, str] = {}
