@@ -72,6 +72,7 @@ class Run:
     largest_process_mb: float
     stacks: int | None
     max_resources: int | None
+    proofs_s: float | None = None     # the deploy proofs inside the synth (cdk.out/deploy-proofs.json)
 
     @property
     def peak_mb(self) -> float:
@@ -88,6 +89,7 @@ class Row:
     stacks: int | None
     max_resources: int | None
     result: str
+    proofs_s: float | None = None
     failures: list[str] = field(default_factory=list)
     runs: list[dict] = field(default_factory=list)
 
@@ -172,12 +174,15 @@ def measure_once(case: Case, timeout: float) -> Run:
             if wall >= timeout:
                 stderr += f"\n(killed after the {timeout:.0f} s timeout)"
             raise CommandFailed(case, argv, proc.returncode, stdout, stderr)
+        proofs = None
         if case.kind == "validate":
             stacks, most = validate_counts(stdout)
         else:
             stacks, most = template_counts(Path(out))
+            report = Path(out) / "deploy-proofs.json"
+            proofs = json.loads(report.read_text())["seconds"] if report.exists() else None
     return Run(wall_s=wall, tree_peak_mb=sampler.peak / MB, largest_process_mb=usage.ru_maxrss * 1024 / MB,
-               stacks=stacks, max_resources=most)
+               stacks=stacks, max_resources=most, proofs_s=proofs)
 
 
 def _session_alive(sid: int) -> bool:
@@ -269,6 +274,7 @@ def measure(case: Case, repeat: int, timeout: float) -> Row:
     result, failures = judge(case, wall, mb, last.max_resources)
     return Row(case=case.name, kind=case.kind, command=case.display, wall_s=wall, peak_rss_mb=mb,
                stacks=last.stacks, max_resources=last.max_resources, result=result, failures=failures,
+               proofs_s=statistics.median(r.proofs_s for r in runs) if last.proofs_s is not None else None,
                runs=[{**asdict(r), "peak_mb": r.peak_mb} for r in runs])
 
 
@@ -327,11 +333,12 @@ def report(info: dict[str, str], rows: list[Row], repeat: int) -> str:
     lines = ["## Landing zone benchmark", ""]
     lines += [f"- {key}: {value}" for key, value in info.items()]
     lines += [f"- runs per case: {repeat} (median shown)" if repeat > 1 else "- runs per case: 1", ""]
-    lines += ["| case | command | wall s | peak RSS MB | stacks | most resources in one stack | result |",
-              "|---|---|---:|---:|---:|---:|---|"]
+    lines += ["| case | command | wall s | peak RSS MB | stacks | most resources in one stack | deploy proofs s "
+              "| result |", "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in rows:
+        proofs = "–" if r.proofs_s is None else f"{r.proofs_s:.2f}"
         lines.append(f"| {r.case} | `{r.command}` | {r.wall_s:.2f} | {r.peak_rss_mb:.0f} | {_cell(r.stacks)} "
-                     f"| {_cell(r.max_resources)} | {r.result} |")
+                     f"| {_cell(r.max_resources)} | {proofs} | {r.result} |")
     lines.append("")
     base = next((r for r in rows if r.kind == "baseline"), None)
     if base:
