@@ -46,3 +46,15 @@ def test_bad_blueprint_prints_issues_and_writes_nothing(tmp_path):
     assert "organization.accounts[app1].email" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists() or not list(out.glob("*.template.json"))
+
+
+def test_the_bootstrap_stackset_carries_the_pinned_clis_template():
+    """The <name>-bootstrap StackSet deploys what `cdk bootstrap` of the pinned CLI would; when the CLI
+    is bumped, refresh it with `npx cdk bootstrap --show-template > landing_zone/plan/data/cdk-bootstrap.yaml`."""
+    env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20", "CDK_DISABLE_VERSION_CHECK": "1",
+           "CDK_DISABLE_CLI_TELEMETRY": "true"}
+    proc = subprocess.run(NPX_CDK + ["bootstrap", "--show-template"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    vendored = (ROOT / "landing_zone" / "plan" / "data" / "cdk-bootstrap.yaml").read_text()
+    assert proc.stdout == vendored

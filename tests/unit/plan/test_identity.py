@@ -10,7 +10,12 @@ from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import build_plan
 from landing_zone.plan.identity import (
-    ASSIGNMENT_SHARDS, SAML_AUDIENCE, AssignmentsPlan, FederationPlan, IdentityCenterPlan, parameter_name,
+    ASSIGNMENT_SHARDS,
+    SAML_AUDIENCE,
+    AssignmentsPlan,
+    FederationPlan,
+    IdentityCenterPlan,
+    parameter_name,
     split_path,
 )
 from tests.helpers import minimal, write
@@ -252,3 +257,19 @@ def test_trust_policy_is_linted(tmp_path):
         plan_of(tmp_path, data)
     assert [(i.code, i.path) for i in info.value.issues] == [
         ("unknown-condition-operator", "identity.saml_providers[corp-adfs].roles[adfs-admin].conditions")]
+
+
+@pytest.mark.parametrize("change", ["name", "instance"], ids=["renamed", "other-instance"])
+def test_a_replaced_permission_set_changes_the_assignments_reference(change):
+    """CloudFormation re-reads a `{{resolve:ssm:...}}` only when its text changes, and PermissionSetArn is
+    create-only: whatever replaces the permission set (its create-only Name or InstanceArn) must change
+    the parameter the assignments name."""
+    from landing_zone.checks.schemas import resource_schema
+    from landing_zone.plan.identity import parameter_name
+
+    create_only = {p.split("/")[-1] for p in resource_schema("AWS::SSO::PermissionSet")["createOnlyProperties"]}
+    assert create_only == {"InstanceArn", "Name"}
+    base = ("acme", "arn:aws:sso:::instance/ssoins-1111", "Admin")
+    other = ("acme", "arn:aws:sso:::instance/ssoins-2222", "Admin") if change == "instance" else \
+        ("acme", "arn:aws:sso:::instance/ssoins-1111", "Administrators")
+    assert parameter_name(*base) != parameter_name(*other)
