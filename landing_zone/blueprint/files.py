@@ -28,14 +28,15 @@ class NamedFile:
     lines: Mapping[Loc, int] = field(default_factory=dict)   # JSON: location → rendered line
     rendered: Rendered | None = None
 
-    def position(self, pointer: str = "") -> tuple[str, int | None]:
-        """file:line of the element a policy problem's pointer names (through Jinja2 to the source)."""
-        line = line_of(self.lines, pointer_loc(self.content, pointer))
+    def position(self, pointer: str | Loc = "") -> tuple[str, int | None]:
+        """file:line of the element a policy problem's pointer (or a location) names, through Jinja2."""
+        loc = pointer if isinstance(pointer, tuple) else pointer_loc(self.content, pointer)
+        line = line_of(self.lines, loc)
         if line is not None and self.rendered is not None:
             return self.rendered.origin(line)
         return self.display, line
 
-    def place(self, issue: Issue, pointer: str = "") -> Issue:
+    def place(self, issue: Issue, pointer: str | Loc = "") -> Issue:
         """The issue at the JSON line of `pointer`; its blueprint path still comes from its loc."""
         file, line = self.position(pointer)
         return replace(issue, file=file, line=line)

@@ -1,7 +1,9 @@
 """Lines of the values in a JSON text, and of the element a policy problem's pointer names."""
 from __future__ import annotations
 
+import datetime
 import json
+import math
 import re
 from typing import Any, Mapping
 
@@ -93,3 +95,37 @@ def _index(items: list, label: str) -> int | None:
     if label.isdigit() and len(label) < 10 and int(label) < len(items):
         return int(label)
     return next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("Sid") == label), None)
+
+
+def json_problem(document: Any) -> tuple[Loc, str] | None:
+    """The first place (in document order) of a value JSON cannot hold, and what it is.
+
+    Policy documents written inline in YAML are data YAML typed: `2024-01-01` unquoted is a date,
+    `1:` a number key, `!!binary` bytes. AWS takes JSON only, so those are reported, not linted.
+    """
+    stack: list[tuple[Loc, Any]] = [((), document)]
+    while stack:
+        loc, node = stack.pop()
+        if isinstance(node, dict):
+            for key in node:
+                if not isinstance(key, str):
+                    return loc, f"the key {key!r} is {_kind(key)}; JSON keys are strings"
+            stack.extend(reversed([(loc + (key,), value) for key, value in node.items()]))
+        elif isinstance(node, list):
+            stack.extend(reversed([(loc + (i,), value) for i, value in enumerate(node)]))
+        elif isinstance(node, float) and not math.isfinite(node):
+            return loc, f"{node} is not a number JSON can hold"
+        elif not (node is None or isinstance(node, (str, int, float))):
+            shown = node.isoformat() if isinstance(node, (datetime.date, datetime.datetime)) else repr(node)
+            return loc, f"{shown} is {_kind(node)}, which JSON cannot hold"
+    return None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return "a date (YAML reads an unquoted date as one)"
+    return f"a {type(value).__name__}"

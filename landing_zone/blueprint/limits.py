@@ -30,5 +30,5 @@ MAX_WIDTH = 10_000
 # YAML values after expanding aliases (each use of an alias counts its whole value), and how deep
 # they nest. The deepest blueprint construct (an OU five levels down, or a policy condition) is
 # about 15 levels; a 10,000-account blueprint (with a few tags each) has about 120,000 values.
-MAX_YAML_NODES = 250_000
+MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from landing_zone.blueprint.checks import run_checks
 from landing_zone.blueprint.confine import Scope
-from landing_zone.blueprint.documents import load_policy_documents
+from landing_zone.blueprint.documents import load_policy_documents, not_json_issues
 from landing_zone.blueprint.files import NamedFiles, load_named_files
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
@@ -85,6 +85,9 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
         raise BlueprintError(_located(issues, data, smap)) from None
     issues += run_checks(model)
     files, file_issues = load_named_files(model, scope, variables or {})
+    not_json = not_json_issues(model, files)
+    if not_json:    # the policy lint takes JSON; these documents are not
+        raise BlueprintError(_located(issues + file_issues + not_json, data, smap))
     documents, document_issues = load_policy_documents(model, files)
     located = _located(issues + file_issues + document_issues, data, smap)
     if any(i.severity == "error" for i in located):

@@ -84,7 +84,7 @@ def _ai_opt_out(document: dict) -> Iterator[Problem]:
     for name, spec in sorted(services.items()):
         value = spec.get("opt_out_policy") if isinstance(spec, dict) else None
         assigned = value.get("@@assign") if isinstance(value, dict) else None
-        if assigned not in AI_VALUES:
+        if not isinstance(assigned, str) or assigned not in AI_VALUES:   # a list is not hashable
             yield Problem("ai-policy-value", f"services.{name}.opt_out_policy",
                           f"opt_out_policy must assign optIn or optOut, received {assigned!r}",
                           "{\"opt_out_policy\": {\"@@assign\": \"optOut\"}}")

@@ -83,6 +83,14 @@ def _value(control: Control, parameter: Parameter, value: Any, loc: tuple) -> It
         yield Issue("guardrail-parameter-type", f"{parameter.name} of {control.id} must be {article} "
                     f"{parameter.type}, received {quote(value)}", hint=parameter.description, loc=loc)
         return
+    # Lists hold ARNs, actions, tag keys: strings. Anything else would reach the SCP templates.
+    odd = next((i for i, item in enumerate(value) if not isinstance(item, str)), None) \
+        if isinstance(value, list) else None
+    if odd is not None:
+        yield Issue("guardrail-parameter-type", f"{parameter.name} of {control.id} must be a list of strings, "
+                    f"item {odd} is {quote(value[odd])} ({type(value[odd]).__name__})",
+                    hint=parameter.description, loc=loc + (odd,))
+        return
     if parameter.allowed is not None:
         items = value if isinstance(value, list) else [value]
         for item in items:

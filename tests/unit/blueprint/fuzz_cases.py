@@ -266,9 +266,9 @@ def hostile() -> list[FuzzCase]:
         FuzzCase("yaml-accounts-by-alias", MINIMAL.replace("  accounts:\n", "  accounts:\n    - &acc {name: a0, "
                                                            "email: aws+a@example.com, unit: Security}\n"
                                                            + "    - *acc\n" * 5000)),
-        # just under the YAML cap: the whole pipeline runs on 80,000 OUs or 25,000 accounts
+        # just under the YAML cap: the whole pipeline runs on 60,000 OUs or 25,000 accounts
         FuzzCase("yaml-units-by-alias-under-cap", MINIMAL.replace("    - name: Security\n", "    - &u {name: Security}\n"
-                                                                  + "    - *u\n" * 80_000)),
+                                                                  + "    - *u\n" * 60_000)),
         FuzzCase("yaml-accounts-by-alias-under-cap", MINIMAL.replace("  accounts:\n", "  accounts:\n    - &acc {name: "
                                                                      "a0, email: aws+a@example.com, unit: Security}\n"
                                                                      + "    - *acc\n" * 25_000)),
@@ -311,6 +311,20 @@ def hostile() -> list[FuzzCase]:
         FuzzCase("policy-jinja-undefined", _policy_file("p.json"), {"p.json": '{"a": "{{ x }}", "b": "{{ y }}"}'}),
         FuzzCase("policy-nul-char", _policy_file("p.json"), {"p.json": '{"Version": "\x00"}'}),
         FuzzCase("policy-lint-problems", _policy_file("p.json"), {"p.json": POLICY.replace("s3:*", "s3:GetObjects")}),
+        FuzzCase("policy-inline-date", _with("policies:\n  - {name: p, type: service_control, document: {Version: "
+                 "'2012-10-17', Statement: [{Effect: Deny, Action: '*', Resource: '*', Condition: {DateGreaterThan: "
+                 "{'aws:CurrentTime': 2024-01-01}}}]}}\n")),
+        FuzzCase("policy-inline-number-key", _with("policies:\n  - {name: p, type: tag, document: {tags: {1: {tag_key: "
+                                                   "{'@@assign': x}}}}}\n")),
+        FuzzCase("policy-inline-set", _with("policies:\n  - {name: p, type: backup, document: {plans: !!set {a, b}}}\n")),
+        FuzzCase("policy-ai-assign-list", _with("policies:\n  - {name: p, type: ai_opt_out, document: {services: "
+                                                "{default: {opt_out_policy: {'@@assign': [optOut]}}}}}\n")),
+        FuzzCase("guardrail-parameter-date-in-list", _with("guardrails:\n  enable:\n    - {control: "
+                                                           "AWS-GR_AUDIT_BUCKET_ENCRYPTION_ENABLED, units: [Root], "
+                                                           "parameters: {bucket_arns: [2024-01-01]}}\n")),
+        FuzzCase("guardrail-parameter-dict-in-list", _with("guardrails:\n  enable:\n    - {control: "
+                                                           "AWS-GR_AUDIT_BUCKET_ENCRYPTION_ENABLED, units: [Root], "
+                                                           "parameters: {bucket_arns: [{a: 1}]}}\n")),
         FuzzCase("saml-dev-zero", _saml_file("/dev/zero")),
         FuzzCase("saml-outside", _saml_file("../outside.json")),
         FuzzCase("saml-xml-bomb", _saml_file("saml.xml"), {"saml.xml": XML_BOMB}),
