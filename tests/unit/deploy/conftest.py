@@ -1,0 +1,2 @@
+"""Fixtures of the deploy tests: a mocked AWS and a ready organization in it (tests/unit/deploy/world.py)."""
+from tests.unit.deploy.world import aws, world  # noqa: F401
