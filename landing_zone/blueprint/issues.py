@@ -45,7 +45,8 @@ class Issue:
         return replace(self, message=message)
 
     def sort_key(self) -> tuple:
-        return (self.file, self.line or 0, self.path, self.code, self.message)
+        # File order; the note that more issues were left out comes last.
+        return (self.code == "too-many-issues", self.file, self.line or 0, self.path, self.code, self.message)
 
 
 class BlueprintError(Exception):

@@ -32,3 +32,7 @@ MAX_WIDTH = 10_000
 # about 15 levels; a 10,000-account blueprint (with a few tags each) has about 120,000 values.
 MAX_YAML_NODES = 200_000
 MAX_DEPTH = 64
+
+# Issues listed at most; one more issue says how many are not shown. A mistake a loop or an alias
+# repeats can make 100,000, and nobody reads past the first screens.
+MAX_ISSUES = 1_000

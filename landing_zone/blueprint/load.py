@@ -8,6 +8,7 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import ValidationError
 
+from landing_zone.blueprint import limits
 from landing_zone.blueprint.checks import run_checks
 from landing_zone.blueprint.confine import Scope
 from landing_zone.blueprint.documents import load_policy_documents, not_json_issues
@@ -112,6 +113,7 @@ def context_dirs(value: Any) -> list[str]:
 
 
 def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
+    issues = _capped(issues, smap)
     out = []
     for issue in issues:
         if issue.file:
@@ -120,8 +122,29 @@ def _located(issues: list[Issue], data: Any, smap: SourceMap) -> list[Issue]:
                        else issue)
             continue
         file, line = smap.position(issue.loc)
+        message = issue.message
         if issue.related is not None:
             _, first = smap.position(issue.related)
-            issue = issue.with_message(f"{issue.message} (line {first})") if first else issue
-        out.append(issue.with_source(path=display_path(data, issue.loc), file=file, line=line))
+            message = f"{message} (line {first})" if first else message
+        # Built directly, not with dataclasses.replace: a broken blueprint can have 100,000 issues.
+        out.append(Issue(issue.code, message, issue.hint, issue.loc, display_path(data, issue.loc), file, line,
+                         issue.severity, issue.related))
     return out
+
+
+def _capped(issues: list[Issue], smap: SourceMap) -> list[Issue]:
+    """The first MAX_ISSUES (errors first, then by line) and one issue saying how many more there are.
+
+    One mistake repeated by a loop or an alias can make 100,000 issues; nobody reads past the first
+    screens, and locating and printing them all would take longer than anything else.
+    """
+    cap = limits.MAX_ISSUES
+    if len(issues) <= cap:
+        return issues
+    ranked = sorted(issues, key=lambda i: (i.severity != "error", i.file, i.line or smap.line_of(i.loc) or 0))
+    shown, hidden = ranked[:cap], ranked[cap:]
+    errors = sum(1 for i in hidden if i.severity == "error")
+    return shown + [Issue("too-many-issues", f"{len(hidden):,} more issues ({errors:,} errors) are not shown; "
+                          f"these are the first {cap:,}", hint="fix these and run again: one mistake repeated "
+                          "by a loop or an alias often causes them all", file=smap.file,
+                          severity="error" if errors else "warning")]
