@@ -66,9 +66,12 @@ def _account(plan: Plan, accounts: Accounts, work: _Work, profile: str | None) -
 
     where = f"{work.account} ({work.account_id})"
     try:
-        found = []
-        for region in work.recorder_regions:
-            found += _recorders(plan, accounts.client("config", region, work.account_id), where, region)
+        found = [f for region in work.recorder_regions
+                 for f in _recorders(plan, accounts.client("config", region, work.account_id), where, region)]
+        if work.recorder_regions and not found:
+            # One line per account when all is well: at 1,000 accounts the problems must stand out.
+            found = [Finding(OK, "config", f"{where}: no other AWS Config recorder or delivery channel in "
+                             f"{', '.join(work.recorder_regions)}")]
         for target in work.targets:
             found += _bootstrap(plan, accounts, target, profile)
         return found
@@ -83,6 +86,7 @@ def _account(plan: Plan, accounts: Accounts, work: _Work, profile: str | None) -
 
 
 def _recorders(plan: Plan, config: Any, where: str, region: str) -> list[Finding]:
+    """Problems only: a recorder or channel of another name (the baseline's own is fine)."""
     recorder, channel = baseline_names(plan)
     # Service-linked recorders (servicePrincipal set) live beside a customer managed one.
     recorders = [r["name"] for r in config.describe_configuration_recorders()["ConfigurationRecorders"]
@@ -102,9 +106,6 @@ def _recorders(plan: Plan, config: Any, where: str, region: str) -> list[Finding
                 f"customer managed {kind} per region, so the baseline's {ours!r} cannot be created",
                 "with that account's credentials (after moving what uses it to the landing zone's):\n"
                 + delete.format(n=name, r=region)))
-    if not found:
-        state = "already the baseline's" if recorder in recorders else "none yet"
-        found.append(Finding(OK, "config", f"{where} {region}: no other AWS Config recorder ({state})"))
     return found
 
 

@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from landing_zone.blueprint.load import LoadedBlueprint, load_with_variables
 from landing_zone.blueprint.variables import parse_variables
+from landing_zone.deploy import aws
 from landing_zone.deploy.aws import DEFAULT_ROLE, Accounts, fatal_errors
 from landing_zone.deploy.findings import PROBLEM, Finding, bootstrap_command, problems
 from landing_zone.deploy.import_mapping import import_mapping
@@ -96,8 +97,8 @@ class Deployer:
         self.run = run or _run
 
     def _accounts(self, plan: Plan) -> Accounts:
-        return Accounts(plan.management_account_id, partition(plan.home_region), profile=self.request.profile,
-                        role=self.request.assume_role)
+        return aws.Accounts(plan.management_account_id, partition(plan.home_region),
+                            profile=self.request.profile, role=self.request.assume_role)
 
     def deploy(self) -> None:
         loaded, plan = self.request.load()

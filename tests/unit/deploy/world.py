@@ -166,7 +166,8 @@ def aws(monkeypatch, tmp_path):
         yield
 
 
-def make_world(tmp_path: Path, *, deploy: str = "") -> World:
+def make_world(tmp_path: Path, *, deploy: str = "", missing: tuple[str, ...] = ()) -> World:
+    """The organization with the blueprint's OUs and accounts (but `missing`), their ids recorded."""
     org = boto3.client("organizations")
     management = org.create_organization(FeatureSet="ALL")["Organization"]["MasterAccountId"]
     root = org.list_roots()["Roots"][0]["Id"]
@@ -176,30 +177,50 @@ def make_world(tmp_path: Path, *, deploy: str = "") -> World:
         units[path] = org.create_organizational_unit(ParentId=units[parent], Name=name)["OrganizationalUnit"]["Id"]
     accounts = {}
     for name, (unit, _) in ACCOUNTS.items():
-        org.create_account(AccountName=name, Email=f"aws+{name}@example.com")
-        accounts[name] = next(a["Id"] for page in org.get_paginator("list_accounts").paginate()
-                              for a in page["Accounts"] if a["Name"] == name)
-        org.move_account(AccountId=accounts[name], SourceParentId=root, DestinationParentId=units[unit])
+        if name not in missing:
+            accounts[name] = create_account(org, root, units[unit], name)
     world = World(tmp_path, management, units, accounts, dict(INSTANCE), deploy=deploy)
     world.write()
     sync_ids(world.blueprint, client=org)
     return world
 
 
-def make_ready(world: World) -> None:
-    """Everything preflight checks is in order: trusted access, delegated admin, management bootstrap."""
+def create_account(org, root: str, parent: str, name: str) -> str:
+    """What the accounts stack does in AWS: the account, in its OU."""
+    org.create_account(AccountName=name, Email=f"aws+{name}@example.com")
+    account_id = next(a["Id"] for page in org.get_paginator("list_accounts").paginate()
+                      for a in page["Accounts"] if a["Name"] == name)
+    org.move_account(AccountId=account_id, SourceParentId=root, DestinationParentId=parent)
+    return account_id
+
+
+# Every service the test blueprint needs trusted access for once all its accounts exist.
+TRUSTED = ("member.org.stacksets.cloudformation.amazonaws.com", "cloudtrail.amazonaws.com", "config.amazonaws.com",
+           "sso.amazonaws.com")
+
+
+def make_ready(world: World, *, runs: int = 1) -> None:
+    """Everything preflight checks is in order: trusted access, delegated admin, management bootstrap;
+    the stubbed services answer `runs` preflights."""
     _, plan = world.load()
     org = boto3.client("organizations")
-    for access in trusted_access(plan):
-        org.enable_aws_service_access(ServicePrincipal=access.service)
+    assert {a.service for a in trusted_access(plan) if not a.by_landing_zone} <= set(TRUSTED)
+    for service in TRUSTED:
+        org.enable_aws_service_access(ServicePrincipal=service)
     for admin in delegated_admins(plan):
         org.register_delegated_administrator(AccountId=world.accounts[admin.account], ServicePrincipal=admin.service)
     for target in bootstrap_targets(plan):
         if target.account == "management":
             world.bootstrap("management", target.region)
-    world.stub("controltower").add_response("list_landing_zones", {"landingZones": []})
-    world.stub("sso-admin").add_response("list_instances", {"Instances": [
-        {**INSTANCE, "OwnerAccountId": world.management_id, "Status": "ACTIVE"}]})
+    more_preflights(world, runs)
+
+
+def more_preflights(world: World, runs: int = 1) -> None:
+    """The stubbed services' answers for `runs` more preflights."""
+    for _ in range(runs):
+        world.stub("controltower").add_response("list_landing_zones", {"landingZones": []})
+        world.stub("sso-admin").add_response("list_instances", {"Instances": [
+            {**INSTANCE, "OwnerAccountId": world.management_id, "Status": "ACTIVE"}]})
 
 
 @pytest.fixture
