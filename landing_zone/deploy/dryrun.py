@@ -94,5 +94,9 @@ def _role(plan: Plan, stack: StackPlan) -> str:
     role = f"cdk-{plan.qualifier}-deploy-role-{stack.account_id}-{stack.region}"
     stacksets = getattr(stack.payload, "stacksets", None)
     if stacksets:
-        return f"{role}; its {len(stacksets)} StackSet(s) reach member accounts through the {STACKSETS_ROLE}"
+        return f"{role}; its {_plural(len(stacksets), 'StackSet')} reach member accounts through the {STACKSETS_ROLE}"
     return role
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
