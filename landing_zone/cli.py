@@ -103,6 +103,7 @@ def sync(blueprint: str, profile: str | None, output: str | None) -> None:
 
 def _register() -> None:
     from landing_zone.deploy.commands import deploy, import_mapping, preflight
+    from landing_zone.diff.command import diff
     from landing_zone.explain import explain, matrix
     from landing_zone.report.command import report
 
@@ -112,6 +113,7 @@ def _register() -> None:
     cli.add_command(preflight)
     cli.add_command(deploy)
     cli.add_command(import_mapping)
+    cli.add_command(diff)
 
 
 _register()
