@@ -13,7 +13,7 @@ from landing_zone.blueprint.jsonpos import json_lines, pointer_loc
 from landing_zone.blueprint.load import context_dirs, load_blueprint
 from landing_zone.cli import cli
 from landing_zone.plan import build_plan
-from tests.unit.blueprint.fuzz_cases import MINIMAL, POLICY
+from tests.unit.blueprint.fuzz_hostile import MINIMAL, POLICY
 
 ROOT = Path(__file__).resolve().parents[3]
 

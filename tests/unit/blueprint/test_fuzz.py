@@ -3,7 +3,7 @@
 Every case goes through the entry point `lz validate` uses (load with variables, then build_plan).
 The outcome must be a valid plan, or BlueprintError whose every issue has a code, a message and a
 hint; any other exception fails with the case's name (re-run it alone with `-k NAME`). The cases
-are the hand-written hostile list of fuzz_cases.py plus seeded mutations of the shipped blueprints;
+are the hand-written hostile list of fuzz_hostile.py plus seeded mutations of the shipped blueprints;
 bench/fuzz.py runs 1,000 of them with time and memory per case.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.blueprint.fuzz_cases import FuzzCase, all_cases, hostile, run_case, write_case
+from tests.unit.blueprint.fuzz_cases import FuzzCase, all_cases, run_case, write_case
+from tests.unit.blueprint.fuzz_hostile import hostile
 
 CASES_IN_MAKE_TEST = 300
 SLOW_CASE_S = 20      # a hang, not a slow machine: bench/fuzz.py holds the real target (< 5 s)

@@ -7,7 +7,7 @@ import pytest
 
 from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint, render_blueprint
-from tests.unit.blueprint.fuzz_cases import MINIMAL
+from tests.unit.blueprint.fuzz_hostile import MINIMAL
 
 
 def _render(tmp_path: Path, text: str, variables: dict | None = None) -> str:
