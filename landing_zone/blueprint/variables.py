@@ -6,6 +6,7 @@ from typing import Any
 
 import yaml
 
+from landing_zone.blueprint.confine import FileProblem, read_operator_file
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.render import display_name
 
@@ -38,19 +39,21 @@ def parse_variables(pairs: list[str], vars_file: str | None) -> dict[str, Any]:
 def _read_vars_file(vars_file: str) -> dict[str, Any]:
     display = display_name(vars_file)
     try:
-        loaded = yaml.safe_load(Path(vars_file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BlueprintError([Issue("vars-file-unreadable", f"vars file {display!r} does not exist",
-                                    hint=_HINT_FILE, file=display)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BlueprintError([Issue("vars-file-unreadable", f"cannot read vars file: {exc}",
-                                    hint="the vars file must be a readable UTF-8 YAML file",
-                                    file=display)]) from None
+        loaded = yaml.safe_load(read_operator_file(Path(vars_file), display))
+    except FileProblem as problem:
+        message = f"vars file {display!r} does not exist" if problem.kind == "not-found" else \
+            f"cannot read vars file: {problem.message}"
+        raise BlueprintError([Issue("vars-file-unreadable", message, hint=_HINT_FILE if problem.kind == "not-found"
+                                    else "the vars file must be a readable UTF-8 YAML file", file=display)]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise BlueprintError([Issue("vars-file-invalid", f"vars file is not valid YAML: {exc.problem}",
                                     hint="check indentation and quoting around this line", file=display,
                                     line=mark.line + 1 if mark else None)]) from None
+    except (yaml.YAMLError, ValueError, RecursionError) as exc:   # a NUL character, a 5,000-digit number
+        raise BlueprintError([Issue("vars-file-invalid", f"vars file is not valid YAML: {exc}",
+                                    hint="check the file for control characters and overlong numbers",
+                                    file=display)]) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

@@ -212,3 +212,14 @@ def test_issues_print_in_file_order() -> None:
               Issue("c", "m", "h", file="a.json", line=2)]
     text = format_issues(issues)
     assert text.index("a.json:2") < text.index("a.json:9") < text.index("z.yaml:1")
+
+
+@pytest.mark.parametrize("content", [b'a: "x\x00"\n', b"a: " + b"1" * 5000 + b"\n", b"a: \xff\n", b"[1\n"],
+                         ids=["nul", "huge-int", "not-utf8", "syntax"])
+def test_a_broken_vars_file_is_an_issue(tmp_path: Path, content: bytes) -> None:
+    from landing_zone.blueprint.variables import parse_variables
+
+    (tmp_path / "vars.yaml").write_bytes(content)
+    with pytest.raises(BlueprintError) as info:
+        parse_variables([], str(tmp_path / "vars.yaml"))
+    assert [i.code for i in info.value.issues] in (["vars-file-invalid"], ["vars-file-unreadable"])
