@@ -31,7 +31,11 @@ def client_error(exc: Exception) -> str:
 def fatal_errors(what: str = "AWS") -> Iterator[None]:
     """Failures that no check can report on its own (no credentials, no profile, no network)."""
     from botocore.exceptions import (
-        BotoCoreError, EndpointConnectionError, NoCredentialsError, NoRegionError, ProfileNotFound,
+        BotoCoreError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        NoRegionError,
+        ProfileNotFound,
     )
 
     try:
@@ -62,7 +66,7 @@ class Accounts:
         self.role = role
         self.session = session or boto3.Session(profile_name=profile)
         self.overrides = dict(clients or {})
-        self._sessions: dict[str, Any] = {}
+        self._sessions: dict[str, dict[str, str]] = {}   # account id -> assumed role's keys
         self._failed: dict[str, str] = {}
         # boto3 sessions are not thread-safe: clients are made under this lock, then used freely.
         self._lock = threading.Lock()
@@ -74,11 +78,13 @@ class Accounts:
         account_id = account_id or self.management_id
         if account_id == self.management_id and service in self.overrides:
             return self.overrides[service]
-        session = self.session if account_id == self.management_id else self._member(account_id)
+        # Member clients come from the same session with the assumed role's keys: one loaded copy of
+        # each service model for all accounts, not one per account.
+        credentials = {} if account_id == self.management_id else self._member(account_id)
         with self._lock:
-            return session.client(service, region_name=region)
+            return self.session.client(service, region_name=region, **credentials)
 
-    def _member(self, account_id: str) -> Any:
+    def _member(self, account_id: str) -> dict[str, str]:
         from botocore.exceptions import ClientError
 
         with self._lock:
@@ -94,11 +100,9 @@ class Accounts:
             with self._lock:
                 self._failed[account_id] = client_error(exc)
             raise AssumeFailed(self._failed[account_id]) from None
-        import boto3
-
-        session = boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
-                                aws_secret_access_key=credentials["SecretAccessKey"],
-                                aws_session_token=credentials["SessionToken"])
+        keys = {"aws_access_key_id": credentials["AccessKeyId"],
+                "aws_secret_access_key": credentials["SecretAccessKey"],
+                "aws_session_token": credentials["SessionToken"]}
         with self._lock:
-            self._sessions[account_id] = session
-        return session
+            self._sessions[account_id] = keys
+        return keys
