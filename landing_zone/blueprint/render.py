@@ -161,7 +161,8 @@ def _issue(exc: Exception, loader: _ConfinedLoader, display: str, scope: Scope) 
     if isinstance(exc, jinja2.UndefinedError):
         return Issue("jinja-undefined", f"Jinja2 variable is not defined: {exc.message}", hint=UNDEFINED_HINT,
                      **at)
-    message = "calls itself without end (maximum recursion depth)" if isinstance(exc, RecursionError) \
+    message = "the template nests too deeply, or calls or includes itself without end" \
+        if isinstance(exc, RecursionError) \
         else f"{type(exc).__name__}: {exc}"
     return Issue("jinja-error", f"Jinja2 could not render: {message}",
                  hint="check the expression on this line; `lz render` shows the output", **at)

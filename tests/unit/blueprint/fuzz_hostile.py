@@ -117,6 +117,13 @@ def hostile() -> list[FuzzCase]:
         FuzzCase("jinja-marker-spoof", MINIMAL.replace("name: acme", "name: acme #\u2063lz:99:5\n# #\u2063lz:0:"
                                                        + "9" * 5000)),
         FuzzCase("jinja-deep-parens", _jinja("{{ " + "(" * 5000 + "1" + ")" * 5000 + " }}")),
+        FuzzCase("jinja-long-sum", _jinja("{{ " + "+".join(["1"] * 20000) + " }}")),
+        FuzzCase("jinja-nested-ifs", "{% if 1 %}" * 300 + MINIMAL + "{% endif %}" * 300),
+        FuzzCase("jinja-nested-fors", "{% for i in [1] %}" * 300 + MINIMAL + "{% endfor %}" * 300),
+        FuzzCase("jinja-extends-self", '{% extends "blueprint.yaml" %}\n' + MINIMAL),
+        FuzzCase("jinja-deep-list", _jinja("{{ " + "[" * 3000 + "]" * 3000 + " }}")),
+        FuzzCase("jinja-nested-call", "{% macro m() %}{{ caller() }}{% endmacro %}" + "{% call m() %}" * 200 + MINIMAL
+                 + "{% endcall %}" * 200),
         FuzzCase("jinja-user-value-not-template", _with("tags: {Owner: '{{ 7 * 7 }}'}\n")),
         # YAML: bombs, recursion, depth, control characters, values YAML cannot build
         FuzzCase("yaml-billion-laughs", _laughs(9) + MINIMAL),
