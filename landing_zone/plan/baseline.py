@@ -11,12 +11,12 @@ from typing import Any
 
 from landing_zone.blueprint.cloudtrail import KNOWN_EVENTS, KnownEvent
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.plan.keys import key_arn_for
 from landing_zone.plan.names import logical_id
 from landing_zone.plan.shared import (
     config_bucket_name,
     config_recorder_role,
     event_forwarder_role,
+    key_arn_for,
     partition,
     role_account,
     security_bus_arn,

@@ -10,13 +10,17 @@ from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
 from landing_zone.plan.bootstrap import bootstrap_stackset
-from landing_zone.plan.components import COMPONENTS
+from landing_zone.plan.component import Planner
 from landing_zone.plan.context import landing_zone_context
+from landing_zone.plan.directory import plan_directory
 from landing_zone.plan.guardrails import ControlInstance, resolve_guardrails
+from landing_zone.plan.identity import plan_identity
+from landing_zone.plan.keys import plan_keys
+from landing_zone.plan.logging import plan_logging
 from landing_zone.plan.management import BOOTSTRAP, StackSetsPayload, failure_tolerance, management_stacks
 from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
-from landing_zone.plan.network import sharing_stack
+from landing_zone.plan.network import plan_network, sharing_stack
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY, deploy_phases, with_phase_dependencies
 from landing_zone.plan.policies import PolicyPlan, plan_policies
 from landing_zone.plan.shared import rules_bucket_name
@@ -29,6 +33,9 @@ from landing_zone.plan.stacksets import (
 from landing_zone.plan.targets import Target, Tree
 
 MANAGED_BY_TAG = "lz:managed-by"
+# Component planners, in a fixed order: each sees the blueprint and the core plan (OUs, accounts,
+# guardrails), never another component's output.
+PLANNERS: tuple[Planner, ...] = (plan_logging, plan_network, plan_keys, plan_identity, plan_directory)
 # The blueprint section each component stack comes from, for issues about the stack as a whole.
 SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
               "network": "network", "sharing": "network", "keys": "keys", "identity-center": "identity",
@@ -79,7 +86,7 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         policies=tuple(policies), stacksets=tuple(stacksets), policy_types=policy_types,
         rules_bucket=rules_bucket_name(bp, home), qualifier=bp.deploy.qualifier)
     stacks += management_stacks(bp, plan, baseline)
-    for planner in COMPONENTS:
+    for planner in PLANNERS:
         result = planner(loaded, plan)
         stacks += result.stacks
         pending += result.pending

@@ -21,8 +21,7 @@ from typing import Literal
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.identity import Directory
 from landing_zone.blueprint.model.network import Vpc
-from landing_zone.plan.components import ComponentResult, member_stack
-from landing_zone.plan.keys import key_arn_for, keys_stack_for
+from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan, Tags
 from landing_zone.plan.names import logical_id, stack_name
 from landing_zone.plan.network import (
@@ -34,6 +33,7 @@ from landing_zone.plan.network import (
     vpc_export_name,
 )
 from landing_zone.plan.network import SharePlan as RamSharePlan
+from landing_zone.plan.shared import key_arn_for, keys_stack_for
 from landing_zone.plan.targets import Tree
 
 COMPONENT = "directory"

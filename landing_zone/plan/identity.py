@@ -19,16 +19,20 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
-from dataclasses import dataclass, replace, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from landing_zone.blueprint.checks.identity import AWS_MANAGED_ARN, oidc_host
 from landing_zone.blueprint.files import NamedFile
 from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.load import LoadedBlueprint
-from landing_zone.blueprint.model.identity import FederatedRole, InlinePolicy, PermissionSet
+from landing_zone.blueprint.model.identity import (
+    AWS_MANAGED_POLICY_ARN,
+    FederatedRole,
+    InlinePolicy,
+    PermissionSet,
+)
 from landing_zone.blueprint.query import account_role
-from landing_zone.plan.components import ComponentResult
+from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import bucket_of, digest, logical_id, stack_name
 from landing_zone.plan.targets import Tree
@@ -257,7 +261,7 @@ def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline
                     tags: Tags) -> PermissionSetPlan:
     boundary_arn = boundary_reference = None
     if ps.permissions_boundary:
-        if AWS_MANAGED_ARN.match(ps.permissions_boundary):
+        if AWS_MANAGED_POLICY_ARN.match(ps.permissions_boundary):
             boundary_arn = ps.permissions_boundary
         else:
             boundary_reference = split_path(ps.permissions_boundary)
@@ -306,7 +310,7 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
         if account is None:
             continue
         group = groups.setdefault(account, _Federation(account))
-        host = oidc_host(oidc)
+        host = oidc.host
         provider = OidcProviderPlan(
             url=oidc.url, logical_id=logical_id("OidcProvider", host),
             arn=f"arn:aws:iam::{ids.get(account) or PLACEHOLDER_ID}:oidc-provider/{host}",

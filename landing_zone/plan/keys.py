@@ -17,21 +17,23 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.model.keys import Key
-from landing_zone.blueprint.query import account_unit
-from landing_zone.plan.components import ComponentResult
+from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.key_policies import KeyPolicyContext, key_policy
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
-from landing_zone.plan.names import logical_id, stack_name
+from landing_zone.plan.names import logical_id
 from landing_zone.plan.shared import (
+    KEYS_COMPONENT,
     config_recorder_role_pattern,
-    log_reader_role_name,
+    key_arn_for,
+    keys_stack_name,
+    log_reader_role_arn,
     organization_trail_arn,
     partition,
 )
 from landing_zone.policy.document import KMS_KEY_POLICY_MAX, minify
 from landing_zone.policy.lint import lint_document
 
-COMPONENT = "keys"
+COMPONENT = KEYS_COMPONENT
 # CDK's cross-region references: the producing stack gets one export writer per consuming region
 # plus its provider (function and role); the consuming stack gets one reader plus its provider.
 WRITER_PROVIDER_RESOURCES = 2
@@ -120,73 +122,6 @@ class _Group:
     primaries: list[PrimaryKey] = field(default_factory=list)
     replicas: list[ReplicaKey] = field(default_factory=list)
     custom_store_keys: list[CustomStoreKey] = field(default_factory=list)
-
-
-def keys_stack_name(blueprint_name: str, account: str, region: str) -> str:
-    return stack_name(blueprint_name, f"{COMPONENT}-{account}", region)
-
-
-@dataclass(frozen=True)
-class _KeyUse:
-    alias: str
-    owner: str
-    owner_id: str | None
-    regions: tuple[str, ...]
-    services: tuple[str, ...]
-    grant_accounts: tuple[str, ...]
-    grant_units: tuple[str, ...]
-
-
-def key_arn_for(source: Plan | Blueprint, *, service: str, account: str, region: str) -> str | None:
-    """The alias ARN of the blueprint key that serves `service` for `account` in `region`, or None.
-
-    `source` is the blueprint (what other planners have) or a finished plan (its keys stacks);
-    `account` is an account name. A key qualifies when it lists the service, has a key in
-    `region` (primary or replica) and is owned by the account or grants it (by name, or through
-    its OU or an OU above it, or Root). The account's own key wins over a granted one, then the
-    first alias in order. None when no key qualifies or the owner has no id yet. Other components
-    encrypt with this ARN: a deterministic name, no lookups, no exports across accounts.
-    """
-    if isinstance(source, Plan):
-        uses = _uses_in_plan(source)
-        unit = next((a.unit for a in source.accounts if a.name == account), ROOT)
-    else:
-        uses = _uses_in_blueprint(source)
-        member = next((a for a in source.organization.accounts if a.name == account), None)
-        unit = (account_unit(source, member) if member else None) or ROOT
-    best: tuple[int, str, _KeyUse] | None = None
-    for use in uses:
-        if service not in use.services or region not in use.regions:
-            continue
-        owned = use.owner == account
-        granted = account in use.grant_accounts or any(
-            u == ROOT or unit == u or unit.startswith(u + "/") for u in use.grant_units)
-        if owned or granted:
-            rank = (0 if owned else 1, use.alias, use)
-            best = rank if best is None or rank[:2] < best[:2] else best
-    if best is None or not best[2].owner_id:
-        return None
-    return f"arn:{partition(region)}:kms:{region}:{best[2].owner_id}:{best[2].alias}"
-
-
-def _uses_in_blueprint(bp: Blueprint) -> list[_KeyUse]:
-    ids = {a.name: a.id for a in bp.organization.accounts}
-    return [_KeyUse(k.alias, k.account, ids.get(k.account), (k.primary_region, *k.replica_regions),
-                    tuple(k.services), tuple(k.grants.accounts), tuple(k.grants.units)) for k in bp.keys]
-
-
-def _uses_in_plan(plan: Plan) -> list[_KeyUse]:
-    regions: dict[tuple[str, str], list[str]] = defaultdict(list)
-    keys: dict[tuple[str, str], PrimaryKey | CustomStoreKey] = {}
-    for stack in plan.stacks:
-        if stack.component != COMPONENT:
-            continue
-        for key in (*stack.payload.primaries, *stack.payload.replicas, *stack.payload.custom_store_keys):
-            regions[(stack.account_id, key.alias)].append(stack.region)
-            if isinstance(key, (PrimaryKey, CustomStoreKey)):
-                keys[(stack.account_id, key.alias)] = key
-    return [_KeyUse(k.alias, k.account, owner_id, tuple(regions[(owner_id, alias)]), k.services,
-                    k.grant_accounts, k.grant_units) for (owner_id, alias), k in keys.items()]
 
 
 def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
@@ -344,7 +279,7 @@ def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, gra
         partition=partition(region), region=region, owner_account_id=owner_id,
         management_account_id=plan.management_account_id, trail_arn=organization_trail_arn(bp),
         log_reader_account_id=reader_id,
-        log_reader_role_arn=f"arn:{partition(region)}:iam::{reader_id}:role/{log_reader_role_name(bp.name)}",
+        log_reader_role_arn=log_reader_role_arn(bp.name, reader_id or "", partition(region)),
         services=tuple(key.services), grant_account_ids=grant_ids, grant_org_paths=org_paths,
         log_bucket_organization_id=plan.organization_id if _encrypts_log_bucket(bp, plan, key, owner_id, region)
         else None, config_role_name=config_recorder_role_pattern(bp.name))
@@ -371,17 +306,6 @@ def _encrypts_log_bucket(bp: Blueprint, plan: Plan, key: Key, owner_id: str, reg
         return False
     chosen = key_arn_for(bp, service="s3", account=log_archive.name, region=region)
     return chosen == f"arn:{partition(region)}:kms:{region}:{owner_id}:{key.alias}"
-
-
-def keys_stack_for(bp: Blueprint, alias_arn: str) -> str | None:
-    """The keys stack that creates the key behind `alias_arn` (from `key_arn_for`), for a stack
-    that encrypts with it to depend on; None when no stack does."""
-    _, _, _, region, owner_id, alias = alias_arn.split(":", 5)
-    owner = next((a.name for a in bp.organization.accounts if a.id == owner_id), None)
-    key = next((k for k in bp.keys if k.alias == alias and k.account == owner), None)
-    if owner is None or key is None:
-        return None
-    return keys_stack_name(bp.name, owner, region)
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:

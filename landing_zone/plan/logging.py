@@ -24,17 +24,20 @@ from landing_zone.blueprint.cloudtrail import API_CALL, CONSOLE_SIGN_IN
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.plan.components import ComponentResult, member_stack
-from landing_zone.plan.keys import key_arn_for, keys_stack_for
+from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan, StackPlan
 from landing_zone.plan.names import pascal, stack_name
 from landing_zone.plan.shared import (
+    LOG_READER_ROLE_PATH,
     access_log_bucket_name,
     config_bucket_name,
     config_recorder_role_pattern,
+    key_arn_for,
+    keys_stack_for,
     log_bucket_name,
     log_reader_role_name,
     organization_trail_arn,
+    partition,
     security_bus_name,
 )
 
@@ -70,6 +73,8 @@ class LogArchivePlan:
     config_role_name: str                   # pattern of the baseline's recorder roles in every member account
     reader_role_name: str
     reader_account_id: str | None           # the audit account; None while it has no id
+    reader_principals: tuple[str, ...] = ()     # ARN patterns in the audit account the reader role trusts
+    reader_role_path: str = LOG_READER_ROLE_PATH
     bucket_key_arn: str | None = None       # the blueprint key of the log bucket (alias ARN); None: `key_alias`
     # S3 default encryption needs the key ARN (writers from other accounts would resolve an alias in
     # their own account): the keys stack of this account and region that creates the bucket's key.
@@ -265,6 +270,8 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             object_lock_mode=lock.mode if lock else None, object_lock_days=lock.days if lock else None,
             config_role_name=config_recorder_role_pattern(bp.name), reader_role_name=log_reader_role_name(bp.name),
             reader_account_id=audit.id, bucket_key_arn=bucket_key,
+            reader_principals=tuple(sorted(f"arn:{partition(home)}:iam::{audit.id}:{reader}"
+                                           for reader in set(logging.readers))) if audit.id else (),
             bucket_key_stack=_bucket_key_stack(bp, bucket_key, log_archive.id, result),
             config_bucket_name=config_bucket if config_bucket != log_bucket_name(bp, log_archive.id) else None,
             local_key=bucket_key is None or trail_key is None,

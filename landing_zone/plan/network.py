@@ -12,7 +12,7 @@ from typing import Literal
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
 from landing_zone.blueprint.model.network import Network, PrefixList, ResolverRule, TransitGateway, Vpc
-from landing_zone.plan.components import ComponentResult, member_stack
+from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import digest, logical_id, stack_name
 from landing_zone.plan.shared import log_bucket_name
@@ -162,17 +162,14 @@ def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     for account, region in sorted(owners):
         payload = _payload(plan, network, account, region, bucket_arn, result)
         role = plan.account(account).role
-        component = COMPONENT if role == "network" else f"{COMPONENT}-{account}"
         stack = member_stack(
-            plan, result, account=account, component=component, region=region,
+            plan, result, account=account, component=COMPONENT, region=region,
+            name_part=COMPONENT if role == "network" else f"{COMPONENT}-{account}",
             description=f"{plan.name} landing zone: shared network of account {account} in {region}",
-            resources=count_resources(payload), payload=payload)
+            resources=count_resources(payload), payload=payload,
+            depends_on=(sharing,) if payload.shares else ())
         if stack is None:
             continue
-        final = StackPlan(name=stack.name, component=COMPONENT, account_id=stack.account_id,
-                          region=stack.region, description=stack.description, resources=stack.resources,
-                          depends_on=(sharing,) if payload.shares else (), payload=payload)
-        result.stacks[result.stacks.index(stack)] = final
         uses_sharing = uses_sharing or bool(payload.shares)
     if uses_sharing:
         result.stacks.insert(0, sharing_stack(plan))

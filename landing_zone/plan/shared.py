@@ -6,8 +6,10 @@ names), so each is defined once, here, below every planner.
 from __future__ import annotations
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.model.organization import Account
-from landing_zone.blueprint.query import account_role
+from landing_zone.blueprint.query import account_role, account_unit, unit_covers
+from landing_zone.plan.names import stack_name
 
 
 def partition(region: str) -> str:
@@ -46,8 +48,23 @@ def access_log_bucket_name(name: str, account_id: str, region: str) -> str:
     return f"{name}-access-logs-{account_id}-{region}"
 
 
+# The log archive's read-only role is for people of the audit account, not for the landing zone: the
+# guardrails exempt the landing zone's own roles by name (arn:aws:iam::*:role/<name>-*) and deny
+# everyone else assuming them (LZ-IAM-003). Under this path its ARN is role/readers/<name>-..., which
+# that pattern never matches: a path segment without '-' cannot start with '<name>-', whatever the name.
+LOG_READER_ROLE_PATH = "/readers/"
+
+
 def log_reader_role_name(blueprint_name: str) -> str:
-    return f"{blueprint_name}-log-archive-reader"   # created by the log-archive stack
+    # Created by the log-archive stack. Not the earlier <name>-log-archive-reader (no path): IAM role
+    # paths are create-only, and CloudFormation cannot replace a role that keeps its custom name.
+    return f"{blueprint_name}-log-reader"
+
+
+def log_reader_role_arn(blueprint_name: str, account_id: str, partition_name: str = "aws") -> str:
+    """The reader role in the log-archive account `account_id` ('*': in any account)."""
+    name = log_reader_role_name(blueprint_name)
+    return f"arn:{partition_name}:iam::{account_id}:role{LOG_READER_ROLE_PATH}{name}"
 
 
 def organization_trail_arn(bp: Blueprint) -> str:
@@ -90,3 +107,49 @@ def rules_bucket_name(bp: Blueprint, region: str) -> str:
     """The Guard rules of the proactive hooks, one bucket per governed region: a hook reads its rules
     from a bucket in its own region."""
     return f"{bp.name}-guard-rules-{bp.organization.management_account_id}-{region}"
+
+
+# ---------- blueprint keys ----------
+# Stacks encrypt with a blueprint key by its alias ARN (a deterministic name: no lookups, no exports
+# across accounts) and wait for the keys stack that creates it.
+
+KEYS_COMPONENT = "keys"
+
+
+def keys_stack_name(blueprint_name: str, account: str, region: str) -> str:
+    return stack_name(blueprint_name, f"{KEYS_COMPONENT}-{account}", region)
+
+
+def key_arn_for(bp: Blueprint, *, service: str, account: str, region: str) -> str | None:
+    """The alias ARN of the blueprint key that serves `service` for `account` (a name) in `region`.
+
+    A key qualifies when it lists the service, has a key in `region` (primary or replica) and is
+    owned by the account or grants it (by name, through its OU or an OU above it, or Root). The
+    account's own key wins over a granted one, then the first alias in order. None when no key
+    qualifies or its owner has no id yet. An unknown account (the management account) is in Root.
+    """
+    ids = {a.name: a.id for a in bp.organization.accounts}
+    member = next((a for a in bp.organization.accounts if a.name == account), None)
+    unit = (account_unit(bp, member) if member else None) or ROOT
+    best = None
+    for key in bp.keys:
+        if service not in key.services or region not in (key.primary_region, *key.replica_regions):
+            continue
+        owned = key.account == account
+        if owned or account in key.grants.accounts or any(unit_covers(u, unit) for u in key.grants.units):
+            rank = (0 if owned else 1, key.alias)
+            best = (rank, key) if best is None or rank < best[0] else best
+    if best is None or not ids.get(best[1].account):
+        return None
+    return f"arn:{partition(region)}:kms:{region}:{ids[best[1].account]}:{best[1].alias}"
+
+
+def keys_stack_for(bp: Blueprint, alias_arn: str) -> str | None:
+    """The keys stack that creates the key behind `alias_arn` (from `key_arn_for`), for a stack
+    that encrypts with it to depend on; None when no stack does."""
+    _, _, _, region, owner_id, alias = alias_arn.split(":", 5)
+    owner = next((a.name for a in bp.organization.accounts if a.id == owner_id), None)
+    key = next((k for k in bp.keys if k.alias == alias and k.account == owner), None)
+    if owner is None or key is None:
+        return None
+    return keys_stack_name(bp.name, owner, region)

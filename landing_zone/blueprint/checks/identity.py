@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.model.identity import FederatedRole, OidcProvider
+from landing_zone.blueprint.model.identity import AWS_MANAGED_POLICY_ARN, FederatedRole, OidcProvider
 from landing_zone.blueprint.query import account_role
 from landing_zone.blueprint.suggest import suggest
 
@@ -28,7 +28,6 @@ SESSION_MIN, SESSION_MAX = 3600, 12 * 3600
 RELAY_STATE_MAX = 240
 # AWS managed policies by name, some under a path (job-function/ViewOnlyAccess, service-role/...).
 POLICY_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128}$", re.ASCII)
-AWS_MANAGED_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::aws:policy/(?:[\w+=,.@-]+/)*[\w+=,.@-]+$", re.ASCII)
 # Managed policies per role (and so per permission set): IAM's default quota is 10, at most 20.
 MANAGED_POLICIES_DEFAULT, MANAGED_POLICIES_MAX = 10, 20
 INSTANCE_ARN = re.compile(r"^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/"
@@ -99,7 +98,7 @@ def permission_sets_are_valid(bp: Blueprint) -> Iterator[Issue]:
                              "account, or combine policies", loc=loc)
         if ps.permissions_boundary is not None:
             boundary = ps.permissions_boundary
-            if not (AWS_MANAGED_ARN.match(boundary) or
+            if not (AWS_MANAGED_POLICY_ARN.match(boundary) or
                     (not boundary.startswith("arn:") and POLICY_NAME.match(boundary.strip("/")))):
                 yield Issue("permissions-boundary-invalid", f"{quote(boundary)} is neither an AWS managed "
                             "policy ARN nor a customer managed policy name", hint="e.g. "
@@ -200,7 +199,7 @@ def federation_providers_are_valid(bp: Blueprint) -> Iterator[Issue]:
                         hint="https://<host>[/<path>] without query, fragment or port, at most 255 "
                              "characters, e.g. https://token.actions.githubusercontent.com",
                         loc=loc + ("url",))
-        key = (oidc.account or default or "", oidc_host(oidc))
+        key = (oidc.account or default or "", oidc.host)
         if key in urls:
             yield Issue("federation-provider-duplicate", f"an OIDC provider for {quote(oidc.url)} is "
                         "already declared in that account", hint="IAM allows one provider per issuer "
@@ -250,13 +249,8 @@ def federated_roles_are_valid(bp: Blueprint) -> Iterator[Issue]:
                 yield from _saml_conditions(role, loc)
 
 
-def oidc_host(provider: OidcProvider) -> str:
-    """The condition key prefix of a provider: its URL without the scheme and the trailing '/'."""
-    return provider.url.split("://", 1)[-1].rstrip("/")
-
-
 def _web_identity_conditions(provider: OidcProvider, role: FederatedRole, loc: Loc) -> Iterator[Issue]:
-    host = oidc_host(provider)
+    host = provider.host
     for claim in ("aud", "sub"):
         key = f"{host}:{claim}"
         values = [v for op in CONSTRAINING for k, v in role.conditions.get(op, {}).items() if k == key]
@@ -310,7 +304,7 @@ def _role_name(bp: Blueprint, role: FederatedRole, loc: Loc) -> Iterator[Issue]:
 def _managed_policies(names: list[str], loc: Loc) -> Iterator[Issue]:
     seen: set[str] = set()
     for j, name in enumerate(names):
-        if not (AWS_MANAGED_ARN.match(name) or (not name.startswith("arn:") and POLICY_NAME.match(name))):
+        if not (AWS_MANAGED_POLICY_ARN.match(name) or (not name.startswith("arn:") and POLICY_NAME.match(name))):
             yield Issue("policy-name-invalid", f"{quote(name)} is not an AWS managed policy name",
                         hint="the policy's name, with its path when it has one (AdministratorAccess, "
                              "job-function/ViewOnlyAccess), or its arn:aws:iam::aws:policy/... ARN",

@@ -1,11 +1,15 @@
 """The `identity:` section: Managed Microsoft AD, IAM Identity Center, SAML and OIDC federation."""
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from landing_zone.blueprint.model.common import Model, Region, Targets
+
+# The ARN of an AWS managed policy, in any partition (permission sets, boundaries, federated roles).
+AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::aws:policy/(?:[\w+=,.@-]+/)*[\w+=,.@-]+$", re.ASCII)
 
 
 class Trust(Model):
@@ -180,6 +184,11 @@ class OidcProvider(Model):
                                    "Default: none (IAM fetches them).")
     account: str | None = Field(default=None, description="Account name. Default: the identity account.")
     roles: list[FederatedRole] = Field(default_factory=list, description="Roles. Default: none.")
+
+    @property
+    def host(self) -> str:
+        """The condition key prefix of the provider: its URL without the scheme and the trailing '/'."""
+        return self.url.split("://", 1)[-1].rstrip("/")
 
 
 class Identity(Model):

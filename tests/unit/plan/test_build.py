@@ -8,9 +8,8 @@ import pytest
 
 from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
-from landing_zone.plan import build_plan
 from landing_zone.plan import build as build_module
-from landing_zone.plan import components as components_module
+from landing_zone.plan import build_plan
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY
 from tests.helpers import minimal, write
 
@@ -95,7 +94,7 @@ def test_template_and_account_tags_override_blueprint_tags(tmp_path):
 def test_stack_over_budget_is_an_issue(tmp_path, monkeypatch):
     monkeypatch.setattr(build_module, "MAX_RESOURCES_PER_STACK", 2)
     # Only the core stacks: components (logging, network, ...) are planned and budgeted on their own.
-    monkeypatch.setattr(components_module, "_planners", lambda: [])
+    monkeypatch.setattr(build_module, "PLANNERS", ())
     with pytest.raises(BlueprintError) as exc:
         plan_of(tmp_path, minimal())
     assert sorted((i.code, i.path, i.message.split("'")[1]) for i in exc.value.issues) == [

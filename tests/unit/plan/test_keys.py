@@ -9,7 +9,8 @@ from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import build_plan
 from landing_zone.plan.key_policies import KeyPolicyContext, key_policy
-from landing_zone.plan.keys import KeysStackPayload, key_arn_for, keys_stack_for, stack_resources
+from landing_zone.plan.keys import KeysStackPayload, stack_resources
+from landing_zone.plan.shared import key_arn_for, keys_stack_for
 from landing_zone.policy.lint import lint_document
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -116,7 +117,35 @@ def test_cloudtrail_encrypts_only_for_the_organization_trail(tmp_path):
     reader = by_sid["CloudTrailLogReaderDecrypt"]
     assert reader["Action"] == "kms:Decrypt"
     assert reader["Principal"] == {"AWS": "arn:aws:iam::222222222222:root"}
-    assert reader["Condition"]["StringEquals"]["aws:PrincipalArn"] == "arn:aws:iam::222222222222:role/acme-log-archive-reader"
+    assert reader["Condition"]["StringEquals"]["aws:PrincipalArn"] == \
+        "arn:aws:iam::222222222222:role/readers/acme-log-reader"
+
+
+@pytest.mark.parametrize(("grants", "sid", "statement"), [
+    pytest.param("", "SnsCloudWatchAlarms", {
+        "Sid": "SnsCloudWatchAlarms", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": ["222222222222", "444444444444"]},
+                      "ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:us-east-1:*:*",
+                                  "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:*:alarm:*"}}},
+        id="cloudwatch-alarms-of-the-callers"),
+    pytest.param("", "SnsEventBridge", {
+        "Sid": "SnsEventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": [
+            "arn:aws:sns:us-east-1:222222222222:*", "arn:aws:sns:us-east-1:444444444444:*"]}}},
+        id="eventbridge-to-topics-of-the-callers"),
+    pytest.param(", units: [Workloads]", "SnsEventBridge", {
+        "Sid": "SnsEventBridge", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+        "Condition": {"ArnLike": {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:us-east-1:*:*"}}},
+        id="eventbridge-with-ou-grants-to-topics-of-the-region"),
+])
+def test_sns_publishers_are_bound_to_their_sources_and_topics(tmp_path, grants, sid, statement):
+    plan = plan_of(tmp_path, "  - {alias: alias/lz/alerts, account: log-archive, primary_region: us-east-1, "
+                             f"services: [sns], grants: {{accounts: [app]{grants}}}}}\n")
+    key = keys_stacks(plan)["acme-keys-log-archive-us-east-1"].payload.primaries[0]
+    assert statements(key.policy_document)[sid] == statement
 
 
 def test_services_are_scoped_by_region_and_caller_accounts(tmp_path):
@@ -188,9 +217,8 @@ def test_custom_key_store_key_serves_services_and_is_never_rotated(tmp_path):
      custom_key_store_id: cks-1234567890abcdef0}
 """)
     bp = load_blueprint(tmp_path / "bp.yaml").model
-    for source in (plan, bp):
-        assert key_arn_for(source, service="s3", account="log-archive", region="us-east-1") == \
-            "arn:aws:kms:us-east-1:222222222222:alias/lz/hsm"
+    assert key_arn_for(bp, service="s3", account="log-archive", region="us-east-1") == \
+        "arn:aws:kms:us-east-1:222222222222:alias/lz/hsm"
     assert keys_stack_for(bp, "arn:aws:kms:us-east-1:222222222222:alias/lz/hsm") == \
         "acme-keys-log-archive-us-east-1"
     (stack,) = keys_stacks(plan).values()
@@ -207,19 +235,18 @@ def test_replicating_both_ways_between_two_regions_is_an_issue(tmp_path):
 
 
 def test_key_arn_for_prefers_the_own_key_then_grants_by_ou(tmp_path):
-    plan = plan_of(tmp_path, LOGS_KEY + """\
+    plan_of(tmp_path, LOGS_KEY + """\
   - {alias: alias/lz/app, account: app, primary_region: us-east-1, services: [s3]}
 """)
     bp = load_blueprint(tmp_path / "bp.yaml").model
-    for source in (plan, bp):
-        assert key_arn_for(source, service="s3", account="app", region="us-east-1") == \
-            "arn:aws:kms:us-east-1:444444444444:alias/lz/app"
-        assert key_arn_for(source, service="s3", account="app", region="eu-west-1") == \
-            "arn:aws:kms:eu-west-1:222222222222:alias/lz/logs"
-        assert key_arn_for(source, service="cloudtrail", account="log-archive", region="us-east-1") == \
-            "arn:aws:kms:us-east-1:222222222222:alias/lz/logs"
-        assert key_arn_for(source, service="s3", account="audit", region="us-east-1") is None
-        assert key_arn_for(source, service="s3", account="log-archive", region="eu-central-1") is None
+    assert key_arn_for(bp, service="s3", account="app", region="us-east-1") == \
+        "arn:aws:kms:us-east-1:444444444444:alias/lz/app"
+    assert key_arn_for(bp, service="s3", account="app", region="eu-west-1") == \
+        "arn:aws:kms:eu-west-1:222222222222:alias/lz/logs"
+    assert key_arn_for(bp, service="cloudtrail", account="log-archive", region="us-east-1") == \
+        "arn:aws:kms:us-east-1:222222222222:alias/lz/logs"
+    assert key_arn_for(bp, service="s3", account="audit", region="us-east-1") is None
+    assert key_arn_for(bp, service="s3", account="log-archive", region="eu-central-1") is None
 
 
 def test_enterprise_blueprint_keys():

@@ -1,4 +1,6 @@
-"""Pluggable parts of the plan: each component adds stacks (with their payload), pending items and issues."""
+"""The contract between build.py and the component planners: what a planner returns, member stacks.
+
+Planners import this module; build.py imports the planners (no cycle)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,10 +26,12 @@ Planner = Callable[[LoadedBlueprint, Plan], ComponentResult]
 
 def member_stack(plan: Plan, result: ComponentResult, *, account: str, component: str,
                  region: str | None, description: str, resources: int, payload: Any,
-                 per_region: bool = True, depends_on: tuple[str, ...] = ()) -> StackPlan | None:
-    """A stack deployed into a member account, or a pending item when the account has no id yet."""
+                 per_region: bool = True, depends_on: tuple[str, ...] = (),
+                 name_part: str | None = None) -> StackPlan | None:
+    """A stack deployed into a member account, or a pending item when the account has no id yet.
+    Its name is `<blueprint>-<name_part or component>[-<region>]`."""
     member = plan.account(account)
-    name = stack_name(plan.name, component, region if per_region else None)
+    name = stack_name(plan.name, name_part or component, region if per_region else None)
     if not member.id:
         result.pending.append(Pending(f"stack {name}", f"account {account} has no id yet, so the stack is "
                                       "not synthesized; deploy the accounts stacks, then run `lz sync`"))
@@ -36,21 +40,3 @@ def member_stack(plan: Plan, result: ComponentResult, *, account: str, component
                       description=description, resources=resources, depends_on=depends_on, payload=payload)
     result.stacks.append(stack)
     return stack
-
-
-def _planners() -> list[Planner]:
-    # Component modules import this one, so the registry is assembled lazily, in a fixed order.
-    from landing_zone.plan.directory import plan_directory
-    from landing_zone.plan.identity import plan_identity
-    from landing_zone.plan.keys import plan_keys
-    from landing_zone.plan.logging import plan_logging
-    from landing_zone.plan.network import plan_network
-    return [plan_logging, plan_network, plan_keys, plan_identity, plan_directory]
-
-
-class _Registry:
-    def __iter__(self):
-        return iter(_planners())
-
-
-COMPONENTS = _Registry()
