@@ -157,7 +157,7 @@ def _control_tower(ctx: _Context) -> Iterator[Finding]:
     client = ctx.client("controltower")
     arns = [z["arn"] for page in client.get_paginator("list_landing_zones").paginate() for z in page["landingZones"]]
     if not arns:
-        yield Finding(INFO, "control tower", "no AWS Control Tower landing zone in this organization")
+        yield Finding(INFO, "control tower", f"no AWS Control Tower landing zone (looked in {ctx.home})")
         return
     zone = client.get_landing_zone(landingZoneIdentifier=arns[0])["landingZone"]
     note = ""
@@ -196,12 +196,11 @@ def _recorded_ids(ctx: _Context) -> Iterator[Finding]:
             continue
         problem = True
         yield Finding(PROBLEM, "ids file", f"{what} exists ({ident}) but is not recorded: deploying would "
-                      "create it a second time", f"lz sync {ctx.blueprint}" + (
-                          f" --profile {ctx.profile}" if ctx.profile else "") + " (then lz deploy imports it)")
+                      "create it a second time", ctx.fix(f"lz sync {ctx.blueprint}") + " (then lz deploy imports it)")
     for what in gone:
         problem = True
         yield Finding(PROBLEM, "ids file", f"{what} is recorded but not in organization {live.id}",
-                      f"lz sync {ctx.blueprint}" + (f" --profile {ctx.profile}" if ctx.profile else ""))
+                      ctx.fix(f"lz sync {ctx.blueprint}"))
     if not problem and not unrecorded:
         yield Finding(OK, "ids file", f"every OU and account of the blueprint that exists in {live.id} is recorded")
 

@@ -134,8 +134,8 @@ class Deployer:
     def _preflight(self, loaded: LoadedBlueprint, plan: Plan) -> None:
         from landing_zone.deploy.preflight import run_preflight
 
-        accounts = self.make_accounts(plan)
         with fatal_errors():
+            accounts = self.make_accounts(plan)
             findings = run_preflight(plan, loaded.model, accounts, blueprint=self.request.blueprint,
                                      profile=self.request.profile)
         for finding in findings:
@@ -174,9 +174,9 @@ class Deployer:
 
     def _deploy(self, plan: Plan, phase: Any, head: str) -> None:
         concurrency = self.request.concurrency_for(phase.concurrency)
+        self.echo(f"{head} deploying {_count(len(phase.stacks), 'stack')} (concurrency {concurrency}) ...")
         if phase.name in IMPORT_PHASES:
             self._import_existing(plan, phase.stacks)
-        self.echo(f"{head} deploying {_count(len(phase.stacks), 'stack')} (concurrency {concurrency}) ...")
         if self.run(self.request.deploy_argv(phase.stacks, concurrency)) != 0:
             raise DeployStopped(
                 f"phase {phase.name} failed (cdk deploy exited non-zero) deploying: {', '.join(phase.stacks)}\n"
@@ -185,7 +185,8 @@ class Deployer:
     def _import_existing(self, plan: Plan, stacks: tuple[str, ...]) -> None:
         """A stack not yet in CloudFormation whose OUs or accounts exist already (they have ids):
         `cdk import` adopts them first, otherwise the deploy would try to create them again."""
-        accounts = self.make_accounts(plan)
+        with fatal_errors():
+            accounts = self.make_accounts(plan)
         with tempfile.TemporaryDirectory(prefix="lz-import-") as folder:
             for name in stacks:
                 mapping = import_mapping(plan, name)

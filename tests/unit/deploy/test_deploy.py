@@ -207,3 +207,11 @@ def test_sync_records_new_accounts_and_later_phases_use_the_new_plan(aws, tmp_pa
         ["bootstrap", f"aws://{world.management_id}/eu-west-1"]]  # the re-planned baseline's new region
     assert any(line.startswith("  planned again: ") for line in echo)
     assert {s.name for s in after.stacks} - {s.name for s in before.stacks} >= {"acme-log-archive"}
+
+
+def test_missing_profile_is_one_line(aws):
+    result = CliRunner().invoke(cli, ["deploy", "blueprints/standard.yaml", "--profile", "nope"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "[1/12] preflight: checking the prerequisites (read-only) ...",
+        "lz deploy: The config profile (nope) could not be found: check --profile against ~/.aws/config"]

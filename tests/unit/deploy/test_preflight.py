@@ -13,7 +13,6 @@ from landing_zone.deploy import aws as deploy_aws
 from landing_zone.deploy.findings import INFO, OK, PROBLEM
 from landing_zone.deploy.members import trusts
 from landing_zone.deploy.preflight import run_preflight
-
 from tests.unit.deploy.world import World, deny_assume_role, make_world
 
 
@@ -143,7 +142,7 @@ CASES = [
     ("identity-center-no-instance", lambda w: w.write(instance_arn="arn:aws:sso:::instance/ssoins-ffffffffffffffff"),
      "identity center", PROBLEM, "no IAM Identity Center instance arn:aws:sso:::instance/ssoins-ffffffffffffffff",
      "enable IAM Identity Center"),
-    ("control-tower-absent", None, "control tower", INFO, "no AWS Control Tower landing zone", ""),
+    ("control-tower-absent", None, "control tower", INFO, "no AWS Control Tower landing zone (looked in us-east-1)", ""),
     ("control-tower-present", control_tower, "control tower", INFO,
      "AWS Control Tower landing zone 3.3 (ACTIVE, drift IN_SYNC); guardrails.engine is native", ""),
     ("control-tower-denied", control_tower_denied, "control tower", PROBLEM,
