@@ -18,7 +18,9 @@ from landing_zone.plan.identity import plan_identity
 from landing_zone.plan.keys import plan_keys
 from landing_zone.plan.logging import plan_logging
 from landing_zone.plan.management import BOOTSTRAP, StackSetsPayload, failure_tolerance, management_stacks
-from landing_zone.plan.model import AccountPlan, Pending, Plan, StackPlan, Tags, UnitPlan
+from landing_zone.plan.model import (
+    AccountPlan, AccountsPayload, Pending, Plan, StackPlan, Tags, UnitPlan, UnitsPayload,
+)
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
 from landing_zone.plan.network import plan_network, sharing_stack
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY, deploy_phases, with_phase_dependencies
@@ -66,7 +68,8 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     management, home = bp.organization.management_account_id, bp.home_region
     organization = StackPlan(
         name=stack_name(bp.name, "organization"), component="organization", account_id=management,
-        region=home, description=f"{bp.name} landing zone: organizational units", resources=len(units))
+        region=home, description=f"{bp.name} landing zone: organizational units", resources=len(units),
+        payload=UnitsPayload(units))
     stacks = [organization] + _account_stacks(bp.name, management, home, accounts, organization.name)
     context = landing_zone_context(bp)
     instances, issues = resolve_guardrails(bp, context)
@@ -191,7 +194,8 @@ def _account_stacks(name: str, management: str, region: str, accounts: tuple[Acc
         stacks.append(StackPlan(name=stack, component="accounts", account_id=management, region=region,
                                 description=f"{name} landing zone: member accounts (shard "
                                             f"{stack.rsplit('-', 1)[1]} of {ACCOUNT_SHARDS})",
-                                resources=counts[stack], depends_on=(organization,), after=after))
+                                resources=counts[stack], depends_on=(organization,), after=after,
+                                payload=AccountsPayload(tuple(a for a in accounts if a.stack == stack))))
     return stacks
 
 

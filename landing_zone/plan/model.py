@@ -35,6 +35,20 @@ class AccountPlan:
 
 
 @dataclass(frozen=True)
+class UnitsPayload:
+    """The organization stack: every OU, parents before children."""
+
+    units: tuple[UnitPlan, ...]
+
+
+@dataclass(frozen=True)
+class AccountsPayload:
+    """One shard of member accounts, each after the one it waits for."""
+
+    accounts: tuple[AccountPlan, ...]
+
+
+@dataclass(frozen=True)
 class StackPlan:
     name: str
     component: str              # organization | accounts | ...

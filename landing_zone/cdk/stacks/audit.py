@@ -13,9 +13,10 @@ from landing_zone.plan.logging import AuditPlan
 
 
 class AuditStack(PlannedStack):
+    payload_type = AuditPlan
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: AuditPlan = stack.payload
+        payload: AuditPlan = self.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
         topic = EncryptedTopic(

@@ -19,9 +19,10 @@ from landing_zone.plan.names import logical_id
 
 
 class DirectoryStack(PlannedStack):
+    payload_type = DirectoryPayload
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: DirectoryPayload = stack.payload
+        payload: DirectoryPayload = self.payload
         # Exports of the network stack of this account and region (deployed first: depends_on).
         vpc_id = cdk.Fn.import_value(payload.network.vpc_export)
         subnet_ids = [cdk.Fn.import_value(name) for name in payload.network.subnet_exports]

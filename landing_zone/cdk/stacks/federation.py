@@ -13,9 +13,10 @@ from landing_zone.plan.identity import FederationPlan
 
 
 class FederationStack(PlannedStack):
+    payload_type = FederationPlan
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        federation: FederationPlan = stack.payload
+        federation: FederationPlan = self.payload
         providers: dict[str, cdk.CfnResource] = {}
         for saml in federation.saml_providers:
             providers[saml.logical_id] = SamlProvider(self, saml.logical_id, provider=saml).resource

@@ -19,9 +19,10 @@ MAX_CONCURRENT_PERCENTAGE = 25
 
 
 class StackSetsStack(PlannedStack):
+    payload_type = StackSetsPayload   # the bootstrap and the guardrails StackSets
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: StackSetsPayload = stack.payload
+        payload: StackSetsPayload = self.payload
         stacksets: dict[str, cloudformation.CfnStackSet] = {}
         for stackset in payload.stacksets:
             depends = [stacksets[d] for d in stackset.depends_on]

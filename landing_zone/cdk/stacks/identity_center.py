@@ -13,9 +13,10 @@ from landing_zone.plan.identity import AssignmentsPlan, IdentityCenterPlan
 
 
 class IdentityCenterStack(PlannedStack):
+    payload_type = IdentityCenterPlan
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        center: IdentityCenterPlan = stack.payload
+        center: IdentityCenterPlan = self.payload
         for ps in center.permission_sets:
             PermissionSet(self, ps.logical_id, instance_arn=center.instance_arn, permission_set=ps)
         if center.attributes:
@@ -24,9 +25,10 @@ class IdentityCenterStack(PlannedStack):
 
 
 class IdentityCenterAssignmentsStack(PlannedStack):
+    payload_type = AssignmentsPlan
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        shard: AssignmentsPlan = stack.payload
+        shard: AssignmentsPlan = self.payload
         created: dict[str, AccountAssignment] = {}
         for assignment in shard.assignments:
             created[assignment.logical_id] = AccountAssignment(

@@ -15,13 +15,14 @@ from landing_zone.plan.keys import KeysStackPayload
 
 
 class KeysStack(PlannedStack):
+    payload_type = KeysStackPayload
     # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`.
     takes_dependencies = True
 
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
                  dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, cross_region_references=True, **kwargs)
-        payload: KeysStackPayload = stack.payload
+        payload: KeysStackPayload = self.payload
         self.keys: dict[str, PrimaryKey] = {}
         # Key ARNs by alias, for stacks of this account and region that need a key ARN (an S3 bucket's
         # default encryption): a cross-stack reference, which CDK turns into an export.

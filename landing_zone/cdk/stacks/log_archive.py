@@ -17,13 +17,14 @@ from landing_zone.plan.logging import LogArchivePlan
 
 
 class LogArchiveStack(PlannedStack):
+    payload_type = LogArchivePlan
     # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`.
     takes_dependencies = True
 
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
                  dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: LogArchivePlan = stack.payload
+        payload: LogArchivePlan = self.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
         # The own logs key only when the plan found no blueprint key for the bucket or the trail.
@@ -38,7 +39,7 @@ class LogArchiveStack(PlannedStack):
             bucket_key = key
         buckets = LogArchiveBuckets(self, "LogArchive", plan=payload, key=bucket_key)
         if payload.reader_account_id:
-            LogReaderRole(self, "Reader", role_name=payload.reader_role_name,
-                          reader_account_id=payload.reader_account_id,
+            LogReaderRole(self, "Reader", role_name=payload.reader_role_name, path=payload.reader_role_path,
+                          reader_account_id=payload.reader_account_id, principals=payload.reader_principals,
                           buckets=(buckets.bucket, buckets.access_logs), key=key,
                           key_alias_arns=payload.blueprint_key_arns)

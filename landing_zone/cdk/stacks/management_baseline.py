@@ -14,9 +14,10 @@ _ATTRIBUTES = ("DependsOn", "DeletionPolicy", "UpdateReplacePolicy")
 
 
 class ManagementBaselineStack(PlannedStack):
+    payload_type = TemplatePayload
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: TemplatePayload = stack.payload
+        payload: TemplatePayload = self.payload
         for logical_id, body in sorted(payload.template["Resources"].items()):
             resource = cdk.CfnResource(self, logical_id, type=body["Type"], properties=body.get("Properties"))
             resource.override_logical_id(logical_id)

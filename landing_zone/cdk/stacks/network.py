@@ -15,9 +15,10 @@ from landing_zone.plan.network import NetworkPayload, SharedResource
 
 
 class NetworkStack(PlannedStack):
+    payload_type = NetworkPayload
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: NetworkPayload = stack.payload
+        payload: NetworkPayload = self.payload
         arns: dict[SharedResource, str] = {}
         vpcs: dict[str, SharedVpc] = {}
         endpoints: dict[str, str] = {}

@@ -14,9 +14,10 @@ from landing_zone.plan.logging import OrganizationTrailPlan
 
 
 class OrganizationTrailStack(PlannedStack):
+    payload_type = OrganizationTrailPlan
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: OrganizationTrailPlan = stack.payload
+        payload: OrganizationTrailPlan = self.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
         trail = OrganizationTrail(self, "Trail", plan=payload)

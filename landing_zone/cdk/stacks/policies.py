@@ -14,9 +14,10 @@ from landing_zone.plan.management import PoliciesPayload
 
 
 class PoliciesStack(PlannedStack):
+    payload_type = PoliciesPayload
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: PoliciesPayload = stack.payload
+        payload: PoliciesPayload = self.payload
         types = PolicyTypes(self, "PolicyTypes", prefix=plan.name, root_id=plan.root_id,
                             policy_types=payload.policy_types) if payload.policy_types else None
         tags = [cdk.CfnTag(key=k, value=v) for k, v in plan.tags]

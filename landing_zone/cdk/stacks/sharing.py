@@ -10,7 +10,8 @@ from landing_zone.plan.network import SharingPayload
 
 
 class SharingStack(PlannedStack):
+    payload_type = SharingPayload
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
-        payload: SharingPayload = stack.payload
+        payload: SharingPayload = self.payload
         RamOrganizationSharing(self, "RamSharing", prefix=payload.prefix)
