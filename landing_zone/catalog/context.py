@@ -15,5 +15,7 @@ CONTEXT_VARIABLES: dict[str, str] = {
                                "(exempt from the mandatory protections)",
     "guardrail_exemptions": "list of every principal ARN pattern a guardrail exempts: the landing zone's "
                          "principals and the region deny's exempt principals",
+    "log_reader_role_arn": "ARN pattern (any account) of the log archive's read-only role, which the audit "
+                          "account's readers assume: outside the landing zone's own role names, so not exempt",
     "cdk_qualifier": "the CDK bootstrap qualifier the landing zone deploys with (deploy.qualifier)",
 }

@@ -52,10 +52,11 @@ class GuardRule(Strict):
 
 
 class Request(Strict):
-    """A request a proof evaluates. Strings may use {account}, {region}, {org_id}, {name}."""
+    """A request a proof evaluates. Strings are Jinja2 templates, like the control's SCP: they may use
+    {{ account }} and {{ region }} (the account and region evaluated) and every context variable."""
 
     action: str
-    principal: str = "arn:aws:iam::{account}:role/Developer"
+    principal: str = "arn:aws:iam::{{ account }}:role/Developer"
     resource: str = "*"
     region: str = "{region}"
     context: dict[str, Any] = Field(default_factory=dict)

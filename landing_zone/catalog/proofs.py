@@ -5,6 +5,7 @@ from landing_zone.catalog.model import Request as ProofRequest
 from landing_zone.plan import Plan
 from landing_zone.plan.names import digest
 from landing_zone.policy.request import Request
+from landing_zone.policy.templating import render
 
 
 def stand_in_id(name: str) -> str:
@@ -26,17 +27,7 @@ def proof_values(plan: Plan, account: str, trail_name: str) -> dict[str, str]:
     }
 
 
-def _fill(value, values: dict[str, str]):
-    if isinstance(value, str):
-        for key, replacement in values.items():
-            value = value.replace("{" + key + "}", replacement)
-        return value
-    if isinstance(value, list):
-        return [_fill(v, values) for v in value]
-    return value
-
-
 def concrete(proof: ProofRequest, values: dict[str, str]) -> Request:
-    return Request(action=proof.action, resource=_fill(proof.resource, values),
-                   principal=_fill(proof.principal, values), region=_fill(proof.region, values),
-                   context={k: _fill(v, values) for k, v in proof.context.items()})
+    return Request(action=proof.action, resource=render(proof.resource, values),
+                   principal=render(proof.principal, values), region=render(proof.region, values),
+                   context=render(dict(proof.context), values))

@@ -1,11 +1,9 @@
 """Shared by the catalog tests: the catalog, a sample landing zone context, rendering and proof helpers."""
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from landing_zone.catalog import Control, load_catalog
-from landing_zone.catalog.context import CONTEXT_VARIABLES
 from landing_zone.policy.templating import render
 
 CATALOG = load_catalog()
@@ -25,6 +23,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "access_log_bucket_arn": "arn:aws:s3:::acme-access-logs-*",
     "trail_arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail",
     "cdk_qualifier": "lzdeploy",
+    "log_reader_role_arn": "arn:aws:iam::*:role/readers/acme-log-reader",
     "landing_zone_principals": [
         "arn:aws:iam::*:role/acme-*",
         "arn:aws:iam::*:role/stacksets-exec-*",
@@ -41,8 +40,6 @@ SAMPLE_CONTEXT: dict[str, Any] = {
 SAMPLE_ACCOUNT = "444444444444"
 SAMPLE_REGION = "eu-west-1"
 
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-
 
 def default_values(control: Control, context: dict[str, Any] = SAMPLE_CONTEXT) -> dict[str, Any]:
     """The parameter values a control gets when enabled without parameters."""
@@ -56,23 +53,5 @@ def rendered_scp(control: Control, context: dict[str, Any] = SAMPLE_CONTEXT) -> 
 
 
 def fill(value: Any, context: dict[str, Any] = SAMPLE_CONTEXT) -> Any:
-    """Substitute {account}, {region} and {<context variable>} in a proof value (keys too)."""
-    names = {**{k: v for k, v in context.items() if isinstance(v, str)},
-             "account": SAMPLE_ACCOUNT, "region": SAMPLE_REGION}
-
-    def one(text: str) -> str:
-        def sub(match: re.Match) -> str:
-            if match.group(1) not in names:
-                raise KeyError(f"unknown proof placeholder {{{match.group(1)}}} in {text!r}; "
-                               f"use one of {sorted(names)}")
-            return names[match.group(1)]
-        return _PLACEHOLDER.sub(sub, text)
-
-    if isinstance(value, str):
-        return one(value)
-    if isinstance(value, list):
-        return [fill(v, context) for v in value]
-    if isinstance(value, dict):
-        return {fill(k, context): fill(v, context) for k, v in value.items()}
-    return value
-
+    """Render a proof value (a Jinja2 template, keys too) for the sample account and region."""
+    return render(value, {**context, "account": SAMPLE_ACCOUNT, "region": SAMPLE_REGION})
