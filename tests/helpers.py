@@ -59,3 +59,15 @@ def assert_issues(tmp_path: Path, data: Any, expected: set[tuple[str, str]]) -> 
     assert errors == set(expected), "\n".join(i.format() for i in issues)
     for issue in issues:
         assert issue.hint and issue.line, issue.format()
+
+
+def unavailable(what: str, setup: str) -> None:
+    """A test needs a tool the set-up installs. Under `make test` (LZ_STRICT=1) and in CI that is a
+    failure, never a silent skip; a plain `pytest` without the tool skips, saying how to get it."""
+    import os
+
+    import pytest
+
+    if os.environ.get("LZ_STRICT") == "1" or os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{what} is missing; `make test` installs it ({setup})", pytrace=False)
+    pytest.skip(f"{what} is missing: {setup}, or run `make test`")

@@ -16,6 +16,7 @@ from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import Plan, build_plan
 from landing_zone.report import build_report, render_report
 from landing_zone.report.allowed import read_probes
+from tests.helpers import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -42,10 +43,7 @@ class Page:
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason}; CI must run the browser tests (`make test` installs Debian's chromium and "
-                    "chromium-driver)", pytrace=False)
-    pytest.skip(f"{reason}; run `make test` as root to install it")
+    unavailable(reason, "apt-get install chromium chromium-driver, as root")
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,16 @@ import subprocess
 
 import pytest
 
-from tests.helpers import minimal, write
+from tests.helpers import minimal, unavailable, write
 from tests.synth.conftest import ROOT
 
 NPX_CDK = ["npx", "--no-install", "cdk"]
-pytestmark = pytest.mark.skipif(not (ROOT / "node_modules" / ".bin" / "cdk").exists(),
-                                reason="node_modules not installed (make test installs it)")
+
+
+@pytest.fixture(autouse=True)
+def _cdk_cli_installed():
+    if not (ROOT / "node_modules" / ".bin" / "cdk").exists():
+        unavailable("the pinned aws-cdk CLI (node_modules)", "npm ci")
 
 
 def cdk_synth(*args: str) -> subprocess.CompletedProcess:
