@@ -88,5 +88,7 @@ def walk_targets(bp: Blueprint) -> Iterator[tuple[Targets, Loc]]:
             yield model, loc
 
 
-def is_root(path: str) -> bool:
-    return path == ROOT
+def unit_covers(granted: str, unit: str) -> bool:
+    """Whether something granted to OU `granted` (or Root) reaches an account in OU `unit`: the OU
+    itself and every OU below it."""
+    return granted == ROOT or unit == granted or unit.startswith(granted + "/")

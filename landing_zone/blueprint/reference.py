@@ -176,11 +176,6 @@ def replace_block(text: str, block: str) -> str:
     return text[: start + len(BEGIN)] + "\n\n" + block.rstrip("\n") + "\n\n" + text[end:]
 
 
-def is_up_to_date(path: Path) -> bool:
-    text = path.read_text(encoding="utf-8")
-    return replace_block(text, reference_markdown()) == text
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m landing_zone.blueprint.reference",
                                      description="Print the blueprint reference, or keep a file's "
