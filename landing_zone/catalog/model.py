@@ -58,7 +58,7 @@ class Request(Strict):
     action: str
     principal: str = "arn:aws:iam::{{ account }}:role/Developer"
     resource: str = "*"
-    region: str = "{region}"
+    region: str = "{{ region }}"
     context: dict[str, Any] = Field(default_factory=dict)
     note: str = ""
 
