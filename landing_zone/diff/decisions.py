@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any
 
 from landing_zone.catalog import load_catalog
@@ -23,10 +24,14 @@ from landing_zone.explain import build_request, decide
 from landing_zone.plan import Plan
 from landing_zone.policy.deployed import DeployedPolicies
 from landing_zone.policy.evaluate import Decision
+from landing_zone.policy.request import Request
+from landing_zone.policy.templating import render
 from landing_zone.report.allowed import Probe
 
-DEVELOPER = "arn:aws:iam::{account}:role/Developer"
+# The principal a proof uses when it names none (a role in the account evaluated).
+DEVELOPER = ProofRequest.model_fields["principal"].default
 ACTIONS_SOURCE = "--actions"
+ACCOUNT_MARK = "@@account@@"
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,14 @@ class RequestSpec:
     template: ProofRequest
     sources: tuple[str, ...]        # controls whose proofs ask it, and/or "--actions"
 
-    def label(self, values: dict[str, str]) -> str:
-        t = self.template
-        fill = {k: v for k, v in values.items() if k != "account"}
-        request = concrete(t, fill)
+    def label(self, request: Request) -> str:
+        """Readable, from the request rendered for a side (the account id still a mark)."""
+        principal = _with_id(request.principal, "{account}")
         text = f"{request.action}@{request.region}"
         if request.resource != "*":
-            text += f" on {request.resource}"
-        if t.principal != DEVELOPER:
-            text += f" by {request.principal}"
+            text += f" on {_with_id(request.resource, '{account}')}"
+        if self.template.principal != DEVELOPER:
+            text += f" by {principal}"
         if request.context:
             text += " [" + ", ".join(f"{k}={_text(v)}" for k, v in sorted(request.context.items())) + "]"
         return text
@@ -52,6 +56,10 @@ class RequestSpec:
 
 def _text(value: Any) -> str:
     return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _jinja(value: str | None) -> str | None:
+    return value.replace("{account}", "{{ account }}") if value else value
 
 
 def _key(request: ProofRequest) -> str:
@@ -71,8 +79,9 @@ def request_specs(probes: list[Probe]) -> list[RequestSpec]:
                                     region=proof.region, context=proof.context)
             found.setdefault(_key(template), (template, []))[1].append(control.id)
     for probe in probes:
-        template = ProofRequest(action=probe.action, principal=probe.principal or DEVELOPER,
-                                resource=probe.resource or "*", region=probe.region or "{region}",
+        # `lz matrix --actions` writes {account}; catalog proofs are Jinja2 templates ({{ account }}).
+        template = ProofRequest(action=probe.action, principal=_jinja(probe.principal) or DEVELOPER,
+                                resource=_jinja(probe.resource) or "*", region=probe.region or "{{ region }}",
                                 context=dict(probe.context))
         found.setdefault(_key(template), (template, []))[1].append(ACTIONS_SOURCE)
     return [RequestSpec(t, tuple(sorted(set(s)))) for _, (t, s) in sorted(found.items())]
@@ -89,6 +98,41 @@ def check_probes(plan: Plan, probes: list[Probe]) -> None:
                       probe.resource.replace("{account}", account_id) if probe.resource else None,
                       probe.principal.replace("{account}", account_id) if probe.principal else None,
                       dict(probe.context))
+
+
+@lru_cache(maxsize=4096)
+def _rendered(text: str, values: str) -> Any:
+    return render(text, json.loads(values))
+
+
+def _render_leaves(node: Any, values: str) -> Any:
+    if isinstance(node, str):
+        return _rendered(node, values) if "{{" in node or "{%" in node else node
+    if isinstance(node, list):
+        return [_render_leaves(v, values) for v in node]
+    if isinstance(node, dict):
+        return {_render_leaves(k, values): _render_leaves(v, values) for k, v in node.items()}
+    return node
+
+
+def _prerendered(template: ProofRequest, values: dict[str, Any]) -> ProofRequest:
+    """The template with its Jinja2 already rendered, each distinct string once for both sides: Jinja2
+    compiles a string on every render, which made this the slowest step. concrete() then has nothing
+    left to render and builds the request as everywhere else."""
+    key = json.dumps(values, sort_keys=True, default=str)
+    return template.model_copy(update={
+        "principal": _render_leaves(template.principal, key), "resource": _render_leaves(template.resource, key),
+        "region": _render_leaves(template.region, key), "context": _render_leaves(dict(template.context), key)})
+
+
+def _with_id(value: Any, account_id: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(ACCOUNT_MARK, account_id)
+    if isinstance(value, list):
+        return [_with_id(v, account_id) for v in value]
+    if isinstance(value, dict):
+        return {k: _with_id(v, account_id) for k, v in value.items()}
+    return value
 
 
 def _fingerprint(levels: list[list[Any]]) -> tuple:
@@ -123,12 +167,20 @@ class SideDecisions:
             group = (chain, account.name if alone else None)
             self.group_of[account.name] = group
             members[group].append(account.name)
+        # Templates are rendered once per side with a mark for the account id (rendering is the slow
+        # part); each evaluated account puts its id in place of the mark.
+        values = {**self.values, "account": ACCOUNT_MARK}
+        self.requests = [concrete(_prerendered(spec.template, values), values) for spec in specs] \
+            if plan.accounts else []
         for group, names in members.items():
             self.results[group] = self._evaluate(names[0])
 
     def _evaluate(self, account: str) -> tuple[Decision, ...]:
-        values = proof_values(self.plan, account, self.trail)
-        return tuple(decide(self.deployed, account, concrete(spec.template, values)) for spec in self.specs)
+        account_id = self.plan.account(account).id or stand_in_id(account)
+        return tuple(decide(self.deployed, account, replace(
+            request, resource=_with_id(request.resource, account_id), principal=_with_id(request.principal, account_id),
+            region=_with_id(request.region, account_id), context=_with_id(dict(request.context), account_id)))
+            for request in self.requests)
 
     def of(self, account: str) -> tuple[Decision, ...]:
         return self.results[self.group_of[account]]
@@ -145,7 +197,8 @@ def _cause(before: Decision, after: Decision) -> str:
 
 def decision_delta(base: SideDecisions, head: SideDecisions) -> tuple[DecisionChange, ...]:
     specs = head.specs
-    labels = [spec.label(head.values or base.values) for spec in specs]
+    rendered = head.requests or base.requests
+    labels = [spec.label(request) for spec, request in zip(specs, rendered)]
     accounts = sorted(set(base.group_of) & set(head.group_of))
     # Accounts in the same base group and the same head group differ in the same way: compare once.
     by_pair: dict[tuple, list[str]] = defaultdict(list)

@@ -1,7 +1,7 @@
 """What `lz diff` found: resource, stack, guardrail, decision and blueprint changes, and the risks among them."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Severities of a risk. A data-loss risk fails `lz diff` (exit 2) unless --allow-data-loss; a warning
 # is shown first but never fails: the deploy leaves something behind, it destroys nothing.
@@ -101,7 +101,6 @@ class Diff:
     guardrails: tuple[StatementChange, ...]
     decisions: tuple[DecisionChange, ...]
     requests: int = 0                   # distinct requests evaluated per account for the decision delta
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def data_loss(self) -> tuple[Risk, ...]:

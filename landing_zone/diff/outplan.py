@@ -46,15 +46,14 @@ def plan_from_out(stacks: dict[str, StackArtifact], head: Plan) -> Plan:
     unit_plans = tuple(sorted((UnitPlan(path_of(lid), units[lid][0],
                                         path_of(units[lid][1]) if units[lid][1] in units else None,
                                         None, (), lid) for lid in units), key=lambda u: u.path))
-    # Accounts import their OU's id by export name, "<blueprint name>-<OU logical id>".
-    by_export = {lid: path for lid, path in paths.items()}
     known = {a.name: a for a in head.accounts}
     account_plans = []
     for logical_id, props, stack in accounts:
         name = str(props.get("AccountName", logical_id))
         parents = props.get("ParentIds") or [None]
+        # An account imports its OU's id by export name, "<blueprint name>-<OU logical id>".
         ref = _parent_ref(parents[0]) or ""
-        unit = next((path for lid, path in by_export.items() if ref == lid or ref.endswith(f"-{lid}")), ROOT)
+        unit = next((path for lid, path in paths.items() if ref == lid or ref.endswith(f"-{lid}")), ROOT)
         same = known.get(name)
         account_plans.append(AccountPlan(name, str(props.get("Email", "")), unit, same.id if same else None,
                                          same.role if same else None, (), stack, logical_id, None))

@@ -89,3 +89,23 @@ def test_default_blueprint_is_the_cdk_json_one(tmp_path, monkeypatch, cdk_json, 
     if cdk_json is not None:
         (tmp_path / "cdk.json").write_text(cdk_json if isinstance(cdk_json, str) else json.dumps(cdk_json))
     assert default_blueprint() == expected
+
+
+def test_out_folders_are_fresh_and_never_clobber_other_files(tmp_path):
+    """--out DIR: DIR/base and DIR/head of an earlier run are emptied (stale templates would be read
+    as current); a folder that is not a cdk.out is refused."""
+    from contextlib import ExitStack
+
+    from landing_zone.diff.build import _outdir
+    from landing_zone.explain import UsageError
+
+    (tmp_path / "head").mkdir()
+    (tmp_path / "head" / "manifest.json").write_text("{}")
+    (tmp_path / "head" / "stale.template.json").write_text("{}")
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "notes.txt").write_text("mine")
+    with ExitStack() as stack:
+        assert list(_outdir(stack, str(tmp_path), "head").iterdir()) == []
+        with pytest.raises(UsageError, match="base exists and is not a cdk.out folder; choose an empty folder"):
+            _outdir(stack, str(tmp_path), "base")
+    assert (tmp_path / "base" / "notes.txt").read_text() == "mine"
