@@ -117,17 +117,25 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
       "read/write on the destination (GuardRules) bucket, including the s3:*Object* action wildcards"),
     A("AwsSolutions-L1", "*/Custom::CDKBucketDeployment*/Resource",
       "aws-cdk-lib BucketDeployment handler: runtime chosen by aws-cdk-lib"),
-    A("AwsSolutions-S1", "*/GuardRules/Bucket/Resource",
-      "Holds only the Guard rule files this stack publishes from the repository (versioned, SSE-S3, "
-      "Block Public Access, TLS-only, organization-scoped read of proactive/*); its content is "
-      "reproducible from git and readable by the whole organization, so access logs add no audit value"),
     # --- roles whose managed policies are the point ------------------------------------------------
     A(MANAGED + "AWSConfigRoleForOrganizations]", "*/Aggregator/Role/Resource",
       "AWSConfigRoleForOrganizations is the policy AWS Config documents for an organization "
       "aggregator's role; AWS keeps it in step with the Organizations calls Config makes"),
-    A("AwsSolutions-IAM4[Policy::arn:aws:iam::aws:policy/{*}]", "*/FederatedRole*/Resource",
+    # --- blueprint values the synthesis accepts as given (`lz validate` rejects the others first) ---
+    A("AwsSolutions-IAM4[Policy::arn:{*}:iam::aws:policy/{*}]", "*/FederatedRole*/Resource",
       "Federated (SAML/OIDC) roles carry exactly the AWS managed policies the blueprint lists for them "
-      "(saml_providers/oidc_providers roles: managed_policies), reviewed there"),
+      "(saml_providers/oidc_providers roles: managed_policies), reviewed there; any partition"),
+    A("AwsSolutions-IAM5", "*/FederatedRole*/Resource",
+      "A federated role's inline policy is the blueprint's own document (roles[].inline_policy), linted "
+      "by the plan (known actions, grammar, size) and reviewed with the blueprint like its managed "
+      "policies; wildcards there are the author's decision, e.g. Describe* actions on Resource '*'"),
+    A("AwsSolutions-KMS5", "*/ImportedKeyMaterial",
+      "Keys with imported key material (keys[].origin: EXTERNAL) cannot rotate automatically; KMS refuses "
+      "EnableKeyRotation for them and the blueprint check key_material_fits_the_origin forbids asking. "
+      "AWS_KMS keys always rotate (keys.aws_kms_keys_rotate rejects rotation: false)"),
+    A("AwsSolutions-VPC7", "*/VpcWithoutFlowLogs",
+      "Only VPCs whose blueprint sets network.vpcs[].flow_logs: false (e.g. a VPC whose traffic another "
+      "tool records), a decision the blueprint states per VPC; every other VPC logs to the log archive"),
     # --- logging: constructs owned by the logging work -------------------------------------------
     A("AwsSolutions-IAM5[Resource::<LogArchive{*}.Arn>/*]", "*/Reader/Role/Resource",
       "Read-only log-archive role for the audit account: s3:GetObject(Version) must reach every log "

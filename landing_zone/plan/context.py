@@ -5,6 +5,7 @@ from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.plan.principals import landing_zone_principals
+from landing_zone.plan.shared import log_reader_role_arn
 
 
 def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
         "trail_arn": f"arn:aws:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
                      f"trail/{bp.logging.trail.name}",
         "cdk_qualifier": bp.deploy.qualifier,
+        "log_reader_role_arn": log_reader_role_arn(bp.name, "*"),
         "landing_zone_principals": principals,
         # Everything any guardrail exempts: each must be protected from change, passing and assumption.
         "guardrail_exemptions": sorted(set(principals) | set(region_deny)),

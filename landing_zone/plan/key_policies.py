@@ -16,8 +16,10 @@ context). Who gets what:
   that service in the key's region (`kms:ViaService`, `kms:CallerAccount`); `backup` and `ds`
   may also create grants for AWS resources (`kms:GrantIsForAWSResource`).
 - `sns` also lets CloudWatch alarms (of the caller accounts, `aws:SourceAccount`, and of granted OUs,
-  `aws:SourceOrgPaths`) and EventBridge
-  (which passes no source keys to KMS) publish to encrypted topics.
+  `aws:SourceOrgPaths`; alarms of the key's region, `aws:SourceArn`) and EventBridge publish to SNS
+  topics of the key's region (`kms:EncryptionContext:aws:sns:topicArn`, which SNS puts on every data
+  key of a topic). EventBridge passes no `aws:Source*` keys to KMS, so for it the topic ARN is the only
+  condition: topics of the caller accounts (of any account of the region when OUs are granted).
 - `config`: AWS Config delivery for the caller accounts (`aws:SourceAccount`).
 - the log bucket: when the key encrypts the log archive's bucket (`log_bucket_organization_id` is
   set: it serves `s3` for the log-archive account in the home region), everything that writes
@@ -46,6 +48,8 @@ VIA_SERVICES: dict[str, tuple[str, str, list[str]]] = {
     "ds": ("DirectoryService", "ds", CRYPTO),
 }
 GRANTING_SERVICES = ("backup", "ds")
+# SNS encrypts each topic's messages under this encryption context (the topic ARN).
+SNS_TOPIC = "kms:EncryptionContext:aws:sns:topicArn"
 SERVICES = ("cloudtrail", "logs", "s3", "sns", "secretsmanager", "backup", "config", "ds")
 
 
@@ -75,6 +79,10 @@ class KeyPolicyContext:
 
     def endpoint(self, service: str) -> str:
         return f"{service}.{self.region}.amazonaws.com"
+
+    def arn(self, service: str, account_id: str, resource: str) -> str:
+        """An ARN of `service` in the key's region."""
+        return f"arn:{self.partition}:{service}:{self.region}:{account_id}:{resource}"
 
 
 def _one(values: list[str]) -> str | list[str]:
@@ -126,17 +134,24 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
             "StringEquals": {"kms:ViaService": _one([ctx.endpoint(VIA_SERVICES[s][1]) for s in granting]),
                              "kms:CallerAccount": _one(callers)}}))
     if "sns" in services:
-        statements.append(_allow("SnsCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"},
-                                 ["kms:Decrypt", "kms:GenerateDataKey*"],
-                                 {"StringEquals": {"aws:SourceAccount": _one(callers)}}))
+        # aws:SourceAccount names the alarms' accounts; the ARN patterns only pin alarms and SNS topics of
+        # the key's region (per-account lists would repeat the accounts and cost the policy's size).
+        any_topic = {"ArnLike": {SNS_TOPIC: ctx.arn("sns", "*", "*")}}
+        statements.append(_allow(
+            "SnsCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"}, ["kms:Decrypt", "kms:GenerateDataKey*"],
+            {"StringEquals": {"aws:SourceAccount": _one(callers)},
+             "ArnLike": {**any_topic["ArnLike"], "aws:SourceArn": ctx.arn("cloudwatch", "*", "alarm:*")}}))
+        topics = {"ArnLike": {SNS_TOPIC: _one([ctx.arn("sns", a, "*") for a in callers])}}
         if ctx.grant_org_paths:
             statements.append(_allow(
                 "SnsCloudWatchAlarmsForOrgUnits", {"Service": "cloudwatch.amazonaws.com"},
                 ["kms:Decrypt", "kms:GenerateDataKey*"],
-                {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))}}))
-        # EventBridge passes no aws:Source* keys to KMS: a condition here would drop every event.
+                {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))}, **any_topic}))
+        # EventBridge passes no aws:Source* keys to KMS (a condition on them would drop every event): the
+        # SNS encryption context, present on every data key of a topic, names the topic instead.
         statements.append(_allow("SnsEventBridge", {"Service": "events.amazonaws.com"},
-                                 ["kms:Decrypt", "kms:GenerateDataKey*"]))
+                                 ["kms:Decrypt", "kms:GenerateDataKey*"], any_topic if ctx.grant_org_paths
+                                 else topics))
     if "config" in services:
         statements.append(_allow("ConfigDelivery", {"Service": "config.amazonaws.com"},
                                  ["kms:Decrypt", "kms:GenerateDataKey"],

@@ -11,7 +11,7 @@ from landing_zone.plan.cfn import resolve_for
 from landing_zone.plan.model import Plan, StackPlan
 from landing_zone.plan.names import stack_name
 from landing_zone.plan.policies import PolicyPlan
-from landing_zone.plan.shared import regions_home_first, rules_bucket_name
+from landing_zone.plan.shared import access_log_bucket_name, regions_home_first, rules_bucket_name
 from landing_zone.plan.stacksets import StackSetPlan
 from landing_zone.plan.targets import Tree
 
@@ -23,9 +23,9 @@ MANAGEMENT_BASELINE = "management-baseline"
 # The EnablePolicyType provider: two handler functions, the framework's three functions and state
 # machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
 POLICY_TYPES_FIXED_RESOURCES = 18
-# The Guard rules bucket, its policy, and CDK's BucketDeployment (function, role, policy, layer,
-# custom resource).
-RULES_BUCKET_RESOURCES = 7
+# The Guard rules bucket, its policy, its access-log bucket and that bucket's policy, and CDK's
+# BucketDeployment (function, role, policy, layer, custom resource).
+RULES_BUCKET_RESOURCES = 9
 # A StackSet operation stops in a region once more accounts than this share fail (at least one,
 # so that one account in trouble never stops the rest; a percentage would round down to 0 below
 # ten accounts).
@@ -48,6 +48,8 @@ class GuardRulesPayload:
     bucket_name: str
     organization_id: str
     files: tuple[tuple[str, str], ...]
+    access_log_bucket_name: str = ""        # server access logs of the rules bucket, same account and region
+    access_log_retention_days: int = 3650   # as long as the log archive keeps its logs
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ def management_stacks(bp: Blueprint, plan: Plan, baseline: StackSetPlan | None) 
                 TemplatePayload(template))
     files = tuple(f for s in plan.stacksets for f in s.files)
     rules = [add(GUARD_RULES, region, f"Guard rules for the proactive hooks in {region}", RULES_BUCKET_RESOURCES,
-                 GuardRulesPayload(rules_bucket_name(bp, region), plan.organization_id, files))
+                 GuardRulesPayload(rules_bucket_name(bp, region), plan.organization_id, files,
+                                   access_log_bucket_name(plan.name, management, region),
+                                   bp.logging.bucket.retention_days))
              for region in (regions_home_first(bp) if files else ())]
     if plan.stacksets:
         # The proactive hooks read their rules from the buckets above: uploaded first.

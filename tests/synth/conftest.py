@@ -131,6 +131,51 @@ def connector_directory(tmp_path_factory) -> Synthesized:
                         tmp_path_factory.mktemp("cdk-connector"))
 
 
+EDGES_BLUEPRINT = """\
+version: 1
+name: acme
+home_region: us-east-1
+governed_regions: [us-east-1]
+organization:
+  id: o-a1b2c3d4e5
+  root_id: r-a1b2
+  management_account_id: "111111111111"
+  units: [{name: Security, id: ou-a1b2-11111111}]
+  accounts:
+    - {name: log-archive, email: a+la@example.com, unit: Security, role: log-archive, id: "222222222222"}
+    - {name: audit, email: a+au@example.com, unit: Security, role: audit, id: "333333333333"}
+    - {name: identity, email: a+id@example.com, unit: Security, role: identity, id: "666666666666"}
+network:
+  vpcs:
+    - {name: quiet, account: identity, region: us-east-1, cidr: 10.1.0.0/16, flow_logs: false,
+       subnets: [{name: a, cidr: 10.1.0.0/24, az_id: use1-az1}]}
+identity:
+  saml_providers:
+    - name: corp
+      metadata_file: saml/adfs.xml
+      roles:
+        - name: describers
+          inline_policy:
+            document:
+              Version: "2012-10-17"
+              Statement: [{Effect: Allow, Action: ["ec2:Describe*"], Resource: "*"}]
+keys:
+  - {alias: alias/lz/byok, account: audit, primary_region: us-east-1, origin: EXTERNAL}
+"""
+
+
+@pytest.fixture(scope="session")
+def blueprint_edges(tmp_path_factory) -> Synthesized:
+    """Blueprint values the synthesis accepts as the blueprint's own decision, each acknowledged in
+    landing_zone/cdk/nag.py (no shipped blueprint has them): a key with imported material (cannot
+    rotate), a VPC without flow logs, a federated role whose inline policy has wildcards."""
+    folder = tmp_path_factory.mktemp("bp-edges")
+    (folder / "saml").mkdir()
+    (folder / "saml" / "adfs.xml").write_bytes((ROOT / "blueprints" / "saml" / "adfs.xml").read_bytes())
+    (folder / "bp.yaml").write_text(EDGES_BLUEPRINT)
+    return synth_plan(build_plan(load_blueprint(folder / "bp.yaml")), tmp_path_factory.mktemp("cdk-edges"))
+
+
 ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 

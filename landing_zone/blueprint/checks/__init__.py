@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterable, Iterator
 
-from landing_zone.blueprint.checks import accounts, guardrails, policies, references, regions, units
+from landing_zone.blueprint.checks import accounts, guardrails, network, policies, references, regions, units
 from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
-from landing_zone.blueprint.checks import logging as logging_checks
-from landing_zone.blueprint.checks import network
 from landing_zone.blueprint.checks import keys as key_checks
+from landing_zone.blueprint.checks import logging as logging_checks
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 
@@ -42,6 +41,7 @@ CHECKS: tuple[Check, ...] = (
     logging_checks.notification_emails_are_valid_and_unique,
     logging_checks.notification_events_are_known,
     logging_checks.invited_accounts_exist,
+    logging_checks.log_readers_are_valid,
     network.cidrs_are_valid,
     network.names_are_unique,
     network.subnets_fit_their_vpc,
@@ -65,6 +65,8 @@ CHECKS: tuple[Check, ...] = (
     key_checks.aliases_are_unique,
     key_checks.replica_regions_are_valid,
     key_checks.key_material_fits_the_origin,
+    key_checks.aws_kms_keys_rotate,
+    key_checks.secrets_have_a_customer_managed_key,
 )
 
 

@@ -10,6 +10,8 @@ from typing import Iterator
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.query import account_unit, accounts_by_name, unit_covers
 
 ALIAS_PATTERN = re.compile(r"^alias/[a-zA-Z0-9/_-]+$")
 ALIAS_MAX = 256
@@ -106,3 +108,39 @@ def key_material_fits_the_origin(bp: Blueprint) -> Iterator[Issue]:
                         f"{key.custom_key_store_id!r} cannot be multi-Region (replica_regions "
                         f"{key.replica_regions})", hint="remove replica_regions, or use an AWS_KMS key "
                         "for multi-Region encryption", loc=("keys", i, "replica_regions"))
+
+
+def aws_kms_keys_rotate(bp: Blueprint) -> Iterator[Issue]:
+    """AWS_KMS keys rotate: the synthesis rejects a customer managed key without automatic rotation
+    (cdk-nag AwsSolutions-KMS5, CIS AWS Foundations 3.6), so `rotation: false` is refused here first."""
+    for i, key in enumerate(bp.keys):
+        if key.origin == "AWS_KMS" and not key.custom_key_store_id and not key.rotation:
+            yield Issue("key-rotation-required", f"rotation: false on key {key.alias}, whose key material is "
+                        "AWS_KMS; the synthesis rejects a customer managed key without automatic rotation "
+                        "(cdk-nag AwsSolutions-KMS5, CIS AWS Foundations 3.6)",
+                        hint="remove `rotation: false` (rotation is on by default); rotation_period_days "
+                             "(90-2560) sets how often the key material rotates",
+                        loc=("keys", i, "rotation"))
+
+
+def secrets_have_a_customer_managed_key(bp: Blueprint) -> Iterator[Issue]:
+    """A secret the landing zone creates (the directory's admin password) is encrypted with a blueprint key
+    serving secretsmanager in its account and region; without one, Secrets Manager falls back to the AWS
+    managed key aws/secretsmanager, whose policy nobody can narrow (a warning)."""
+    directory = bp.identity.directory
+    if directory is None or directory.type == "connector":      # a connector's secret is the user's own
+        return
+    account = accounts_by_name(bp).get(directory.account)
+    unit = (account_unit(bp, account) if account else None) or ROOT
+    for key in bp.keys:
+        serves = "secretsmanager" in key.services and directory.region in (key.primary_region, *key.replica_regions)
+        granted = (key.account == directory.account or directory.account in key.grants.accounts
+                   or any(unit_covers(u, unit) for u in key.grants.units))
+        if serves and granted:
+            return
+    yield Issue("secret-default-key", f"the directory's admin password, a Secrets Manager secret of account "
+                f"{directory.account!r} in {directory.region}, falls back to the AWS managed key "
+                "aws/secretsmanager: no key in `keys` serves secretsmanager there",
+                hint=f"add a key with services: [secretsmanager, ds] owned by account {directory.account!r} "
+                     f"(or granted to it) in {directory.region}, so its policy decides who may read the secret",
+                loc=("identity", "directory"), severity="warning")

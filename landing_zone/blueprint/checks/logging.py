@@ -1,6 +1,8 @@
-"""Checks of the `logging:` section: lifecycle, trail name, log retention, notifications, invited accounts."""
+"""Checks of the `logging:` section: lifecycle, trail name, log retention, notifications, invited accounts,
+log readers."""
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from landing_zone.blueprint.checks.accounts import EMAIL_PATTERN
@@ -12,6 +14,10 @@ from landing_zone.blueprint.suggest import suggest
 BUCKET_LOC = ("logging", "bucket")
 TRAIL_LOC = ("logging", "trail")
 NOTIFICATIONS_LOC = ("logging", "notifications")
+# role/<path>/<name> after the account in an IAM ARN: IAM's path and name characters, plus the wildcards
+# aws:PrincipalArn (ArnLike) accepts; a path is at most 512 characters and a name 64.
+READER_PATTERN = re.compile(r"^role/(?:[A-Za-z0-9_+=,.@*?-]+/)*[A-Za-z0-9_+=,.@*?-]+$")
+READER_MAX = 5 + 512 + 64
 
 
 def log_bucket_expiry_follows_glacier_transition(bp: Blueprint) -> Iterator[Issue]:
@@ -98,3 +104,38 @@ def invited_accounts_exist(bp: Blueprint) -> Iterator[Issue]:
             yield Issue("invited-account-without-id", f"invited account {name!r} has no id",
                         hint="an invited account already exists: record its id (`lz sync` or the ids "
                              "file) so the baseline can recognize it", loc=loc)
+
+
+def log_readers_are_valid(bp: Blueprint) -> Iterator[Issue]:
+    """The log archive's read-only role trusts exactly these roles of the audit account (aws:PrincipalArn):
+    IAM role paths after the account, so they can never name another account or an IAM user."""
+    readers = bp.logging.readers
+    if not readers:
+        yield Issue("log-readers-empty", "logging.readers is empty: nobody could assume the log archive's "
+                    "read-only role", hint="leave `readers` out for the audit account's IAM Identity Center "
+                    "roles (role/aws-reserved/sso.amazonaws.com/*), or name the roles that read the logs",
+                    loc=("logging", "readers"))
+    seen: dict[str, int] = {}
+    for i, reader in enumerate(readers):
+        loc = ("logging", "readers", i)
+        if reader.startswith("arn:"):
+            yield Issue("log-reader-invalid", f"{reader!r} is a whole ARN; a reader is written as the part "
+                        "after the account, which is always the audit account",
+                        hint=f"write {reader.split(':', 5)[-1]!r}" if reader.count(":") >= 5
+                        else "write role/<path>/<name>, e.g. role/aws-reserved/sso.amazonaws.com/*", loc=loc)
+        elif not reader.startswith("role/"):
+            yield Issue("log-reader-invalid", f"{reader!r} is not a role (role/<path>/<name>); only roles of "
+                        "the audit account may read the log archive",
+                        hint="IAM users carry long-lived keys: let people read through IAM Identity Center "
+                             "roles (role/aws-reserved/sso.amazonaws.com/*) or another role", loc=loc)
+        elif len(reader) > READER_MAX or not READER_PATTERN.match(reader):
+            yield Issue("log-reader-invalid", f"{reader[:80]!r} is not an IAM role path: allowed are "
+                        "role/<path>/<name> with letters, digits, +=,.@_- and the wildcards * and ?, "
+                        f"at most {READER_MAX} characters, no empty path segment",
+                        hint="e.g. role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_SecurityAudit_*",
+                        loc=loc)
+        elif reader in seen:
+            yield Issue("log-reader-duplicate", f"{reader!r} is already listed", hint="list each reader once",
+                        loc=loc, related=("logging", "readers", seen[reader]))
+        else:
+            seen[reader] = i

@@ -28,9 +28,10 @@ class Key(Model):
     custom_key_store_id: str | None = Field(default=None, description="CloudHSM key store id (single-"
                                             "Region keys only; created by a custom resource, origin "
                                             "AWS_CLOUDHSM). Default: none.")
-    rotation: bool = Field(default=True, description="Automatic rotation. Default: on for AWS_KMS keys; "
-                           "off for EXTERNAL and custom key store keys, which cannot rotate (asking is an "
-                           "error).")
+    rotation: bool = Field(default=True, description="Automatic rotation. Default: on for AWS_KMS keys, "
+                           "which must rotate (false is an error: the synthesis's cdk-nag check "
+                           "AwsSolutions-KMS5 and CIS 3.6 require it); off for EXTERNAL and custom key "
+                           "store keys, which cannot rotate (asking is an error).")
     rotation_period_days: int | None = Field(default=None, ge=90, le=2560, description="Rotation period "
                                              "90-2560 days. Default: unset, which KMS treats as 365.")
     pending_window_days: int = Field(default=30, ge=7, le=30, description="Deletion waiting period 7-30. "

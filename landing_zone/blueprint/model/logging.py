@@ -7,6 +7,11 @@ from pydantic import Field
 
 from landing_zone.blueprint.model.common import Model
 
+# Every IAM Identity Center role of the audit account: IAM Identity Center creates one per permission set
+# assigned there, named AWSReservedSSO_<permission set>_<suffix> under this path (with the instance's
+# region after it for newer instances); the suffix changes whenever the assignment is recreated.
+DEFAULT_LOG_READERS = ("role/aws-reserved/sso.amazonaws.com/*",)
+
 
 class ObjectLock(Model):
     """S3 Object Lock default retention on the log bucket (set at bucket creation, cannot be removed)."""
@@ -65,6 +70,13 @@ class Logging(Model):
                        "organization-trail, 365-day log group, no data events, no Insights.")
     notifications: Notifications = Field(default_factory=Notifications, description="Security "
                                          "notifications. Default: CIS alarms on, no emails, no events.")
+    readers: list[str] = Field(default_factory=lambda: list(DEFAULT_LOG_READERS), description="Principals "
+                               "of the audit account that may assume the log archive's read-only role "
+                               "(role/readers/<name>-log-reader in the log-archive account), written "
+                               "as the part of their ARN after the account: role/<path>/<name>, '*' and '?' "
+                               "allowed. The role trusts the audit account for these principals only "
+                               "(aws:PrincipalArn). Default: [role/aws-reserved/sso.amazonaws.com/*], the "
+                               "audit account's IAM Identity Center roles.")
     invited_accounts: list[str] = Field(default_factory=list, description="Names of accounts that "
                                         "joined the organization by invitation: the account baseline "
                                         "creates OrganizationAccountAccessRole (trusting the management "

@@ -15,3 +15,6 @@ class AccountAssignment(Construct):
             principal_type=assignment.principal_type, principal_id=assignment.principal_id,
             target_type="AWS_ACCOUNT", target_id=assignment.account_id)
         self.resource.override_logical_id(assignment.logical_id)
+        # Not retained: removing an assignment from the blueprint must revoke that access (a retained one
+        # would outlive its removal unseen). Its logical id comes from names, so no reordering deletes it,
+        # and one deleted by mistake comes back with the next deployment; it holds no data.

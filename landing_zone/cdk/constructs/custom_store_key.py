@@ -40,4 +40,5 @@ class CustomStoreKeys(Construct):
             alias = kms.CfnAlias(self, key.alias_logical_id, alias_name=key.alias,
                                  target_key_id=resource.get_att_string("KeyId"))
             alias.override_logical_id(key.alias_logical_id)
+            alias.apply_removal_policy(cdk.RemovalPolicy.RETAIN)    # writers name the key by alias
             self.key_arns[key.logical_id] = resource.get_att_string("KeyArn")

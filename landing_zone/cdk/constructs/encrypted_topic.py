@@ -12,6 +12,11 @@ from constructs import Construct
 
 from landing_zone.plan.names import logical_id
 
+# Publishers whose aws:SourceAccount and aws:SourceArn reach KMS with the topic's data key requests.
+# EventBridge passes neither to KMS (a condition on them would drop every event): for it the topic
+# ARN in the encryption context is the only condition.
+PASSES_SOURCE_TO_KMS = frozenset({"cloudwatch.amazonaws.com"})
+
 
 class EncryptedTopic(Construct):
     def __init__(self, scope: Construct, id_: str, *, topic_name: str, key_alias: str, emails: tuple[str, ...],
@@ -26,11 +31,22 @@ class EncryptedTopic(Construct):
             self.key = kms.Key(self, "Key", description=f"Encrypts the SNS topic {topic_name}",
                                enable_key_rotation=True, removal_policy=cdk.RemovalPolicy.RETAIN)
             self.key.add_alias(key_alias).apply_removal_policy(cdk.RemovalPolicy.RETAIN)
-            # The publishing service encrypts messages with the topic's key.
+            # The publishing service encrypts messages with the topic's key, for this topic only (SNS puts
+            # the topic ARN in the encryption context of its data keys). The topic ARN is built from its
+            # name: a reference to the topic would make key and topic wait for each other.
+            topic_arn = f"arn:{cdk.Aws.PARTITION}:sns:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:{topic_name}"
+            conditions: dict = {"StringEquals": {"kms:EncryptionContext:aws:sns:topicArn": topic_arn}}
+            if publisher in PASSES_SOURCE_TO_KMS:
+                conditions["StringEquals"]["aws:SourceAccount"] = cdk.Aws.ACCOUNT_ID
+                conditions["ArnLike"] = {"aws:SourceArn": source_arn}
             self.key.add_to_resource_policy(iam.PolicyStatement(
                 sid="PublisherUsesKey", principals=[service], actions=["kms:Decrypt", "kms:GenerateDataKey*"],
-                resources=["*"]))
+                resources=["*"], conditions=conditions))
         self.topic = sns.Topic(self, "Topic", topic_name=topic_name, master_key=self.key)
+        # Alarms and rules publish to it by ARN; deleting it would silence them and drop every confirmed
+        # subscription. Subscriptions are not retained: an address removed from the blueprint stops
+        # receiving security notifications.
+        self.topic.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         self.topic.add_to_resource_policy(iam.PolicyStatement(
             sid="DenyInsecureTransport", effect=iam.Effect.DENY, principals=[iam.AnyPrincipal()],
             actions=["sns:Publish"], resources=[self.topic.topic_arn],

@@ -1,4 +1,4 @@
-"""LogReaderRole: read-only access to the log archive for the audit account."""
+"""LogReaderRole: read-only access to the log archive for named roles of the audit account."""
 from __future__ import annotations
 
 from aws_cdk import aws_iam as iam
@@ -8,11 +8,12 @@ from constructs import Construct
 
 
 class LogReaderRole(Construct):
-    """`key` is the stack's own logs key (None when it has none); `key_alias_arns` are blueprint keys
-    the logs are encrypted with, by alias ARN."""
+    """`principals` are the ARN patterns of the audit account's roles that may assume it (the trust names
+    the audit account and matches them by aws:PrincipalArn); `key` is the stack's own logs key (None when
+    it has none); `key_alias_arns` are blueprint keys the logs are encrypted with, by alias ARN."""
 
-    def __init__(self, scope: Construct, id_: str, *, role_name: str, reader_account_id: str,
-                 buckets: tuple[s3.IBucket, ...], key: kms.IKey | None,
+    def __init__(self, scope: Construct, id_: str, *, role_name: str, path: str, reader_account_id: str,
+                 principals: tuple[str, ...], buckets: tuple[s3.IBucket, ...], key: kms.IKey | None,
                  key_alias_arns: tuple[str, ...] = ()) -> None:
         super().__init__(scope, id_)
         statements = [iam.PolicyStatement(
@@ -31,7 +32,10 @@ class LogReaderRole(Construct):
                 sid=f"DecryptLogsWithBlueprintKey{index}", actions=["kms:Decrypt", "kms:DescribeKey"],
                 resources=[f"{prefix}:key/*"],
                 conditions={"ForAnyValue:StringEquals": {"kms:ResourceAliases": alias}}))
+        # A principal element cannot hold wildcards: trust the account, then only the named roles in it.
+        trusted = iam.AccountPrincipal(reader_account_id).with_conditions(
+            {"ArnLike": {"aws:PrincipalArn": list(principals)}})
         self.role = iam.Role(
-            self, "Role", role_name=role_name, assumed_by=iam.AccountPrincipal(reader_account_id),
-            description="Read-only access to the log archive for the audit account",
+            self, "Role", role_name=role_name, path=path, assumed_by=trusted,
+            description="Read-only access to the log archive for named roles of the audit account",
             inline_policies={"read-log-archive": iam.PolicyDocument(statements=statements)})

@@ -16,3 +16,5 @@ class OidcProvider(Construct):
             thumbprint_list=list(provider.thumbprints) or None,
             tags=[cdk.CfnTag(key=k, value=v) for k, v in provider.tags])
         self.resource.override_logical_id(provider.logical_id)
+        # As SAML providers: deleting it stops every web-identity sign-in (CI pipelines) at once.
+        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)

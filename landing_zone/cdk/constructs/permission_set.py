@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
-from aws_cdk import aws_sso as sso
 from aws_cdk import aws_ssm as ssm
+from aws_cdk import aws_sso as sso
 from constructs import Construct
 
 from landing_zone.plan.identity import PermissionSetPlan
@@ -32,6 +32,9 @@ class PermissionSet(Construct):
             inline_policy=ps.inline_policy, permissions_boundary=boundary, relay_state_type=ps.relay_state,
             tags=[cdk.CfnTag(key=k, value=v) for k, v in ps.tags])
         self.resource.override_logical_id(ps.logical_id)
+        # Deleting a permission set deprovisions it from every account, with every assignment made from
+        # it (ours and any added by hand): a rename or a careless edit would lock people out at once.
+        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         # Assignment stacks read the ARN by this deterministic name (a dynamic reference, no export).
         self.parameter = ssm.CfnParameter(
             self, "Arn", name=ps.parameter_name, type="String", value=self.resource.attr_permission_set_arn,

@@ -20,3 +20,5 @@ class ReplicaKey(Construct):
         self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         self.alias = kms.CfnAlias(self, "Alias", alias_name=key.alias, target_key_id=self.resource.ref)
         self.alias.override_logical_id(key.alias_logical_id)
+        # As the primary's alias: writers and readers in this region name the key by it.
+        self.alias.apply_removal_policy(cdk.RemovalPolicy.RETAIN)

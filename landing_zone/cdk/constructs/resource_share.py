@@ -16,3 +16,7 @@ class ResourceShare(Construct):
             principals=list(share.principals), resource_arns=resource_arns,
             tags=[cdk.CfnTag(key=k, value=v) for k, v in share.tags])
         resource.override_logical_id(share.logical_id)
+        # Deleting a share cuts every consumer account off the subnets, prefix lists, rules or gateways in it
+        # at once. Narrowing its targets is an update, which unshares exactly what left; a share that
+        # leaves the blueprint entirely stays, to be deleted by hand.
+        resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)

@@ -15,3 +15,6 @@ class SamlProvider(Construct):
             self, "Resource", name=provider.name, saml_metadata_document=provider.metadata,
             tags=[cdk.CfnTag(key=k, value=v) for k, v in provider.tags])
         self.resource.override_logical_id(provider.logical_id)
+        # Every federated sign-in through it stops when it is deleted; its roles are not retained (removing
+        # a role from the blueprint revokes it), the provider alone lets nobody in.
+        self.resource.apply_removal_policy(cdk.RemovalPolicy.RETAIN)

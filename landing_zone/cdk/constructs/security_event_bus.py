@@ -12,6 +12,8 @@ class SecurityEventBus(Construct):
                  detail_types: tuple[str, ...], topic_arn: str) -> None:
         super().__init__(scope, id_)
         self.bus = events.CfnEventBus(self, "Bus", name=bus_name)
+        # Every member account's forwarding rules target it by ARN: deleting it drops their events.
+        self.bus.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
         policy = events.CfnEventBusPolicy(
             self, "Policy", event_bus_name=bus_name, statement_id="OrganizationPutsEvents",
             statement={"Sid": "OrganizationPutsEvents", "Effect": "Allow", "Principal": "*",

@@ -106,9 +106,11 @@ def test_a_key_granted_to_root_serves_the_management_accounts_alarm_topic(tmp_pa
     assert trail.resources == trail_resources(trail.payload) == 7 + 1 + 30
     assert archive.payload.bucket_key_arn is None and archive.payload.local_key is True
     sids = key_policy_sids(plan, "acme-keys-audit-us-east-1", "alias/lz/alerts")
-    # the management account's CloudWatch alarms publish through an OU grant
+    # the management account's CloudWatch alarms publish through an OU grant, to SNS topics of the region
+    any_topic = {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:us-east-1:*:*"}
     assert sids["SnsCloudWatchAlarmsForOrgUnits"]["Condition"] == {
-        "ForAnyValue:StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/r-a1b2/*"}}
+        "ForAnyValue:StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/r-a1b2/*"}, "ArnLike": any_topic}
+    assert sids["SnsEventBridge"]["Condition"] == {"ArnLike": any_topic}
     assert "LogBucketConfigDelivery" not in sids
 
 

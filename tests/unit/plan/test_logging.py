@@ -9,7 +9,12 @@ from landing_zone.blueprint.load import load_blueprint
 from landing_zone.cli import cli
 from landing_zone.plan import build_plan
 from landing_zone.plan.logging import (
-    AuditPlan, LogArchivePlan, OrganizationTrailPlan, audit_resources, log_archive_resources, trail_resources,
+    AuditPlan,
+    LogArchivePlan,
+    OrganizationTrailPlan,
+    audit_resources,
+    log_archive_resources,
+    trail_resources,
 )
 from tests.helpers import minimal, write
 
@@ -160,3 +165,20 @@ def test_known_events_cover_the_issue_list():
                          ("RootConsoleLogin", "signin.amazonaws.com")]:
         assert KNOWN_EVENTS[name].event_source == source
     assert 365 in LOG_RETENTION_DAYS and 366 not in LOG_RETENTION_DAYS
+
+
+
+@pytest.mark.parametrize(("readers", "principals"), [
+    pytest.param(None, ("arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/*",),
+                 id="default-identity-center-roles"),
+    pytest.param(["role/team/forensics", "role/SecurityAnalyst"],
+                 ("arn:aws:iam::333333333333:role/SecurityAnalyst", "arn:aws:iam::333333333333:role/team/forensics"),
+                 id="named-roles-in-name-order"),
+])
+def test_log_reader_role_trusts_the_named_roles_of_the_audit_account(tmp_path, readers, principals):
+    data = minimal()
+    if readers is not None:
+        data["logging"] = {"readers": readers}
+    archive: LogArchivePlan = stacks_by_component(plan_of(tmp_path, data))["log-archive"].payload
+    assert (archive.reader_role_name, archive.reader_role_path) == ("acme-log-reader", "/readers/")
+    assert archive.reader_principals == principals

@@ -43,6 +43,9 @@ def base() -> dict:
                                 "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
                                 "StringLike": {f"{GITHUB}:sub": "repo:acme/app:*"}}}]}],
     }
+    # The directory's admin password gets a customer managed key (without one: a warning, test_key_checks.py).
+    data["keys"] = [{"alias": "alias/lz/directory", "account": "identity", "primary_region": "us-east-1",
+                     "services": ["secretsmanager", "ds"]}]
     return data
 
 
