@@ -148,8 +148,10 @@ organization:
 network:
   vpcs:
     - {name: quiet, account: identity, region: us-east-1, cidr: 10.1.0.0/16, flow_logs: false,
-       subnets: [{name: a, cidr: 10.1.0.0/24, az_id: use1-az1}]}
+       subnets: [{name: a, cidr: 10.1.0.0/24, az_id: use1-az1}, {name: b, cidr: 10.1.1.0/24, az_id: use1-az2}]}
 identity:
+  directory: {type: simple, account: identity, region: us-east-1, vpc: quiet, subnets: [a, b],
+              domain: corp.example.com}
   saml_providers:
     - name: corp
       metadata_file: saml/adfs.xml
@@ -168,7 +170,8 @@ keys:
 def blueprint_edges(tmp_path_factory) -> Synthesized:
     """Blueprint values the synthesis accepts as the blueprint's own decision, each acknowledged in
     landing_zone/cdk/nag.py (no shipped blueprint has them): a key with imported material (cannot
-    rotate), a VPC without flow logs, a federated role whose inline policy has wildcards."""
+    rotate), a VPC without flow logs, a federated role whose inline policy has wildcards; and a
+    Simple AD (retained resources of a type no shipped blueprint has)."""
     folder = tmp_path_factory.mktemp("bp-edges")
     (folder / "saml").mkdir()
     (folder / "saml" / "adfs.xml").write_bytes((ROOT / "blueprints" / "saml" / "adfs.xml").read_bytes())

@@ -30,7 +30,8 @@ class Vpc(Model):
     internet_gateway: bool = Field(default=False, description="Attach an internet gateway. Default: no.")
     nat_gateway: bool = Field(default=False, description="NAT gateway for private subnets. Default: no.")
     flow_logs: bool = Field(default=True, description="VPC flow logs to the log bucket (CIS 3.7). "
-                            "Default: on.")
+                            "Default: on; false is accepted as the blueprint's decision for this VPC "
+                            "(the synthesis acknowledges cdk-nag AwsSolutions-VPC7 for it alone).")
 
 
 class PrefixListEntry(Model):
