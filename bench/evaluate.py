@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from landing_zone.blueprint.load import load_blueprint, render_blueprint  # noqa: E402
-from landing_zone.catalog.proofs import stand_in_id  # noqa: E402
+from landing_zone.explain.proofs import stand_in_id  # noqa: E402
 from landing_zone.cdk.app import synthesize  # noqa: E402
 from landing_zone.plan import build_plan  # noqa: E402
 from landing_zone.policy import actions  # noqa: E402
-from landing_zone.policy.deployed import read_deployed  # noqa: E402
+from landing_zone.explain.deployed import read_deployed  # noqa: E402
 from landing_zone.policy.evaluate import evaluate  # noqa: E402
 from landing_zone.policy.request import Request  # noqa: E402
 

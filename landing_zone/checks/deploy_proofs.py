@@ -19,11 +19,15 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from landing_zone.checks.deploy_requests import (
-    Call, deploy_role_calls, exec_calls, handler_role_calls, publishing_calls,
+    Call,
+    deploy_role_calls,
+    exec_calls,
+    handler_role_calls,
+    publishing_calls,
 )
 from landing_zone.plan import Plan
 from landing_zone.plan.principals import cdk_role_arn, stackset_execution_arn
-from landing_zone.policy.deployed import DeployedPolicies, read_deployed
+from landing_zone.explain.deployed import DeployedPolicies, read_deployed
 from landing_zone.policy.evaluate import Decision, PolicyRef, Request, evaluate
 
 SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"

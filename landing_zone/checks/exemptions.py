@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from landing_zone.plan import Plan
-from landing_zone.policy.deployed import DeployedPolicies
+from landing_zone.explain.deployed import DeployedPolicies
 from landing_zone.policy.evaluate import Request, evaluate
 
 # The operators that exempt principals when used on aws:PrincipalArn in a Deny statement.

@@ -8,7 +8,7 @@ import click
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
 from landing_zone.blueprint.load import load_with_variables
-from landing_zone.explain import UsageError
+from landing_zone.explain.requests import UsageError
 
 
 @click.command()
@@ -30,7 +30,7 @@ def report(blueprint: str, output: str, variables: tuple[str, ...], vars_file: s
     keys, Identity Center, pending items and which requests the SCPs allow."""
     from landing_zone.plan import build_plan
     from landing_zone.report import build_report, render_report
-    from landing_zone.report.allowed import read_probes
+    from landing_zone.explain.probes import read_probes
 
     try:
         loaded = load_with_variables(blueprint, list(variables), vars_file, allow_dirs)

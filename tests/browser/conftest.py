@@ -15,7 +15,7 @@ import pytest
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.plan import Plan, build_plan
 from landing_zone.report import build_report, render_report
-from landing_zone.report.allowed import read_probes
+from landing_zone.explain.probes import read_probes
 from tests.helpers import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

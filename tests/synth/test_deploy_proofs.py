@@ -12,7 +12,7 @@ import pytest
 from landing_zone.checks.deploy_proofs import prove_deployable
 from landing_zone.checks.exemptions import unprotected
 from landing_zone.checks.template_rules import template_findings
-from landing_zone.policy.deployed import read_deployed
+from landing_zone.explain.deployed import read_deployed
 from landing_zone.policy.evaluate import Request, evaluate
 from tests.synth.conftest import SHIPPED
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from landing_zone.policy.deployed import read_deployed
-from landing_zone.report.allowed import planned_policies
+from landing_zone.explain.deployed import read_deployed
+from landing_zone.explain.probes import planned_policies
 from tests.synth.conftest import SHIPPED
 
 

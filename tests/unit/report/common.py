@@ -8,7 +8,7 @@ from typing import Any
 from landing_zone.blueprint.load import LoadedBlueprint, load_blueprint
 from landing_zone.plan import Plan, build_plan
 from landing_zone.report import Report, build_report
-from landing_zone.report.allowed import read_probes
+from landing_zone.explain.probes import read_probes
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = {"standard": ROOT / "blueprints/standard.yaml", "enterprise": ROOT / "blueprints/enterprise.yaml"}

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from landing_zone.catalog.proofs import stand_in_id
-from landing_zone.explain import DEFAULT_PROBES, UsageError, build_request, decide
-from landing_zone.report.allowed import Probe, evaluate_probes, planned_policies, read_probes
+from landing_zone.explain.proofs import stand_in_id
+from landing_zone.explain.requests import DEFAULT_PROBES, UsageError, build_request, decide
+from landing_zone.explain.probes import Probe, planned_policies, read_probes
+from landing_zone.report.allowed import evaluate_probes
 from tests.unit.report.common import shipped
 
 
