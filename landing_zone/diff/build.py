@@ -18,10 +18,10 @@ from landing_zone.diff.outplan import plan_from_out
 from landing_zone.diff.risks import find_risks
 from landing_zone.diff.summary import summarize
 from landing_zone.diff.templates import diff_stacks, read_stacks
-from landing_zone.explain import UsageError
+from landing_zone.explain.deployed import DeployedPolicyError, read_deployed
+from landing_zone.explain.probes import Probe, read_probes
+from landing_zone.explain.requests import UsageError
 from landing_zone.plan import Plan, build_plan
-from landing_zone.policy.deployed import DeployedPolicyError, read_deployed
-from landing_zone.report.allowed import Probe, read_probes
 
 HEAD = "working tree"
 BASE_NOTE = ("the base is the blueprint at {ref} synthesized with the current generator: this diff shows what "

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
-from landing_zone.explain import UsageError
+from landing_zone.explain.requests import UsageError
 
 FALLBACK_BLUEPRINT = "blueprints/standard.yaml"
 DATA_LOSS_EXIT = 2

@@ -17,16 +17,16 @@ from typing import Any
 
 from landing_zone.catalog import load_catalog
 from landing_zone.catalog.model import Request as ProofRequest
-from landing_zone.catalog.proofs import concrete, proof_values, stand_in_id
 from landing_zone.diff.guardrails import control_of_sid
 from landing_zone.diff.model import DecisionChange
-from landing_zone.explain import build_request, decide
+from landing_zone.explain.deployed import DeployedPolicies
+from landing_zone.explain.probes import Probe
+from landing_zone.explain.proofs import concrete, proof_values, stand_in_id
+from landing_zone.explain.requests import build_request, decide
 from landing_zone.plan import Plan
-from landing_zone.policy.deployed import DeployedPolicies
 from landing_zone.policy.evaluate import Decision
 from landing_zone.policy.request import Request
 from landing_zone.policy.templating import render
-from landing_zone.report.allowed import Probe
 
 # The principal a proof uses when it names none (a role in the account evaluated).
 DEVELOPER = ProofRequest.model_fields["principal"].default
@@ -36,21 +36,22 @@ ACCOUNT_MARK = "@@account@@"
 
 @dataclass(frozen=True)
 class RequestSpec:
-    """One distinct request, as a template with {account}, {region}... placeholders."""
+    """One distinct request, as a catalog proof is: a Jinja2 template ({{ account }}, {{ region }}, ...)."""
 
     template: ProofRequest
     sources: tuple[str, ...]        # controls whose proofs ask it, and/or "--actions"
 
     def label(self, request: Request) -> str:
         """Readable, from the request rendered for a side (the account id still a mark)."""
-        principal = _with_id(request.principal, "{account}")
+        shown = "{account}"
         text = f"{request.action}@{request.region}"
         if request.resource != "*":
-            text += f" on {_with_id(request.resource, '{account}')}"
+            text += f" on {_with_id(request.resource, shown)}"
         if self.template.principal != DEVELOPER:
-            text += f" by {principal}"
+            text += f" by {_with_id(request.principal, shown)}"
         if request.context:
-            text += " [" + ", ".join(f"{k}={_text(v)}" for k, v in sorted(request.context.items())) + "]"
+            text += " [" + ", ".join(f"{k}={_text(_with_id(v, shown))}"
+                                     for k, v in sorted(request.context.items())) + "]"
         return text
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from landing_zone.explain import UsageError
+from landing_zone.explain.requests import UsageError
 
 
 class GitRefError(UsageError):

@@ -8,7 +8,7 @@ from typing import Any
 
 from landing_zone.checks.replacement import destructive_changes
 from landing_zone.diff.model import ResourceChange, StackDiff
-from landing_zone.explain import UsageError
+from landing_zone.explain.requests import UsageError
 
 # Resource attributes that change how CloudFormation treats a resource. Metadata is left out on
 # purpose: it holds construct paths and cdk-nag acknowledgements, and CloudFormation never updates a

@@ -97,7 +97,7 @@ def test_out_folders_are_fresh_and_never_clobber_other_files(tmp_path):
     from contextlib import ExitStack
 
     from landing_zone.diff.build import _outdir
-    from landing_zone.explain import UsageError
+    from landing_zone.explain.requests import UsageError
 
     (tmp_path / "head").mkdir()
     (tmp_path / "head" / "manifest.json").write_text("{}")

@@ -8,9 +8,9 @@ import pytest
 
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.diff.decisions import ACTIONS_SOURCE, SideDecisions, check_probes, decision_delta, request_specs
-from landing_zone.explain import UsageError
+from landing_zone.explain.probes import Probe, planned_policies
+from landing_zone.explain.requests import UsageError
 from landing_zone.plan import build_plan
-from landing_zone.report.allowed import Probe, planned_policies
 from tests.helpers import minimal, write
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from landing_zone.diff.guardrails import diff_guardrails, statement_details, value_changes
-from landing_zone.policy.deployed import DeployedPolicies
+from landing_zone.explain.deployed import DeployedPolicies
 from landing_zone.policy.evaluate import PolicyRef
 
 SCP = "SERVICE_CONTROL_POLICY"

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from landing_zone.diff.templates import StackArtifact, diff_stacks, read_stacks, resource_changes
-from landing_zone.explain import UsageError
+from landing_zone.explain.requests import UsageError
 
 ENV = "aws://111111111111/us-east-1"
 RETAIN = {"DeletionPolicy": "Retain", "UpdateReplacePolicy": "Retain"}
