@@ -163,6 +163,7 @@ identity:
               Statement: [{Effect: Allow, Action: ["ec2:Describe*"], Resource: "*"}]
 keys:
   - {alias: alias/lz/byok, account: audit, primary_region: us-east-1, origin: EXTERNAL}
+  - {alias: alias/lz/directory, account: identity, primary_region: us-east-1, services: [secretsmanager, ds]}
 """
 
 

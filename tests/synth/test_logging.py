@@ -1,15 +1,9 @@
-"""Central logging stacks: named resources and properties, and the checkov CloudTrail/S3/KMS checks."""
+"""Central logging stacks: named resources and properties (checkov over every template: test_checkov.py)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
-
-from tests.synth.conftest import ROOT
 
 BLUEPRINTS = ["standard", "enterprise"]
 # enterprise's `alias/lz/logs` (owned by log-archive, 100000000002) serves cloudtrail, s3 and sns.
@@ -264,49 +258,3 @@ def test_baseline_stackset_carries_the_forwarding_rules(synthesized):
                      ["DeleteTable", "AssumeRole", "AuthorizeSecurityGroupIngress", "StopLogging", "DeleteTrail",
                       "LeaveOrganization"]}
 
-
-# ---------- checkov (offline) ----------
-
-CHECKOV_CHECKS = ["CKV_AWS_35", "CKV_AWS_36", "CKV_AWS_67", "CKV_AWS_18", "CKV_AWS_19", "CKV_AWS_21",
-                  "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "CKV_AWS_7"]
-
-
-def checkov_executable() -> str | None:
-    """checkov pins boto3/packaging versions that conflict with requirements.txt, so it lives in
-    its own virtualenv (requirements-checkov.txt): $CHECKOV, .venv-checkov, or PATH."""
-    for candidate in (os.environ.get("CHECKOV"), str(ROOT / ".venv-checkov" / "bin" / "checkov"),
-                      shutil.which("checkov")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
-
-
-@pytest.mark.parametrize("blueprint", BLUEPRINTS)
-def test_checkov_cloudtrail_s3_kms_checks_pass(synthesized, blueprint):
-    checkov = checkov_executable()
-    if checkov is None and os.environ.get("CI"):
-        pytest.fail("checkov is missing: `make test` installs it into .venv-checkov")
-    if checkov is None:
-        pytest.skip("checkov is not installed (python -m venv .venv-checkov && "
-                    ".venv-checkov/bin/pip install -r requirements-checkov.txt)")
-    result = synthesized(blueprint)
-    name = result.plan.name
-    files = [str(result.outdir / f"{name}-{s}.template.json") for s in ("log-archive", "organization-trail", "audit")]
-    args = [checkov, "--framework", "cloudformation", "--check", ",".join(CHECKOV_CHECKS), "--output", "json",
-            "--skip-download"]
-    for f in files:
-        args += ["-f", f]
-    env = {**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"}
-    run = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env)
-    report = json.loads(run.stdout)
-    reports = report if isinstance(report, list) else [report]
-    # A report without results means checkov scanned nothing (a template missing or unreadable).
-    assert reports and all("results" in r for r in reports), run.stdout[:800] + run.stderr[-800:]
-    failed = [(c["check_id"], c["resource"], c["file_path"]) for r in reports
-              for c in r["results"]["failed_checks"]]
-    passed = {c["check_id"] for r in reports for c in r["results"]["passed_checks"]}
-    skipped = [(c["check_id"], c["resource"]) for r in reports for c in r["results"]["skipped_checks"]]
-    assert failed == []
-    assert set(CHECKOV_CHECKS) <= passed
-    # The one acknowledged exception, with its reason in the template: the access-log bucket.
-    assert [c for c, _ in skipped] == ["CKV_AWS_18"]

@@ -51,9 +51,6 @@ class LogArchiveBuckets(Construct):
         # Set directly: the L2 `server_access_logs_bucket` would add its own unnamed policy statement.
         self.bucket.node.default_child.logging_configuration = s3.CfnBucket.LoggingConfigurationProperty(
             destination_bucket_name=self.access_logs.bucket_name, log_file_prefix=f"{plan.bucket_name}/")
-        self.access_logs.node.default_child.add_metadata("checkov", {"skip": [{
-            "id": "CKV_AWS_18", "comment": "the access-log bucket is the end of the chain: it cannot log "
-                                          "into itself"}]})
 
         _deny_insecure_transport(self.access_logs)
         self.access_logs.add_to_resource_policy(iam.PolicyStatement(
