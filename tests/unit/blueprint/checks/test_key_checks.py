@@ -78,3 +78,14 @@ def test_a_secret_without_a_customer_managed_key_is_a_warning(tmp_path, mutate, 
     assert [(w.code, w.path, w.severity) for w in loaded.warnings] == expected
     for warning in loaded.warnings:
         assert warning.line and "aws/secretsmanager" in warning.message and "identity" in warning.hint
+
+
+def test_lz_validate_prints_the_warning_and_succeeds(tmp_path):
+    from click.testing import CliRunner
+
+    from landing_zone.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", str(write(tmp_path, with_directory(minimal())))])
+    assert result.exit_code == 0, result.output
+    assert "warning: identity.directory:" in result.output and "[secret-default-key]" in result.output
+    assert "hint: add a key with services: [secretsmanager, ds]" in result.output
