@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tempfile
 from pathlib import Path
 
 import click
@@ -16,19 +15,15 @@ from landing_zone.explain.proofs import stand_in_id
 from landing_zone.explain.requests import (
     DEFAULT_PROBES, UsageError, build_request, decide, parse_context, read_policy,
 )
+from landing_zone.cli.synth_cache import synthesized
 from landing_zone.plan import Plan, build_plan
 
 
 def load_plan_and_policies(blueprint: str, variables: tuple[str, ...], vars_file: str | None,
                            cdk_out: str | None) -> tuple[Plan, DeployedPolicies]:
     plan = build_plan(load_with_variables(blueprint, list(variables), vars_file))
-    if cdk_out:
-        return plan, read_deployed(cdk_out, plan)
-    # What will be deployed, not what the catalog says: synthesize now into a scratch folder.
-    from landing_zone.cdk.app import synthesize
-    with tempfile.TemporaryDirectory(prefix="lz-explain-") as outdir:
-        synthesize(plan, outdir)
-        return plan, read_deployed(outdir, plan)
+    # What will be deployed, not what the catalog says: the synthesized policies (cached by content).
+    return plan, read_deployed(cdk_out or synthesized(plan), plan)
 
 
 def _common(function):

@@ -99,3 +99,26 @@ def test_explain_with_identity_policy_and_boundary(synthesized, tmp_path, identi
     result = run(synthesized, *args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["decision"] == expected
+
+
+def test_a_second_explain_reuses_the_synthesis_until_the_plan_changes(synthesized, tmp_path, monkeypatch):
+    """`lz explain` without --cdk-out synthesizes once per distinct plan (and code), then reads the cache."""
+    import shutil
+
+    from landing_zone.cdk import app as cdk_app
+    from landing_zone.cli import synth_cache
+
+    plan = synthesized("standard").plan
+    calls = []
+
+    def fake_synthesize(p, outdir):       # copy the session's synthesis instead of running the CDK again
+        calls.append(p.name)
+        shutil.copytree(synthesized("standard").outdir, outdir, dirs_exist_ok=True)
+    monkeypatch.setattr(cdk_app, "synthesize", fake_synthesize)
+    first = synth_cache.synthesized(plan, tmp_path)
+    second = synth_cache.synthesized(plan, tmp_path)
+    assert first == second and calls == ["acme"]
+    import dataclasses
+    changed = dataclasses.replace(plan, qualifier="other")
+    assert synth_cache.synthesized(changed, tmp_path) != first and calls == ["acme", "acme"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("synth-")]   # no half-written synthesis left
