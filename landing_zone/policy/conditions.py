@@ -248,10 +248,10 @@ def parse_operator(name: str) -> Operator:
     return Operator(name, base, set_op, if_exists)
 
 
-def _values(op: Operator, raw: Any, request: Request, variables: bool) -> list:
+def _values(op: Operator, raw: Any, request: Request, variables: bool) -> list[Any]:
     """Policy values after policy-variable substitution; unresolved values are dropped (match nothing)."""
     values = as_list(raw)
-    if not (variables and op.base.variables):
+    if not (variables and op.base is not None and op.base.variables):
         return values
     out = []
     for value in values:
@@ -300,6 +300,7 @@ def evaluate_condition(op: Operator, key: str, raw: Any, request: Request,
         expects = " or ".join("absent" if w else "present" for w in wants)
         return holds, f"Null {key}: key is {state}, policy expects {expects} → {str(holds).lower()}"
     base = op.base
+    assert base is not None     # only Null has no base, and Null returned above
     values = _values(op, raw, request, variables)
     items = ctx if isinstance(ctx, (list, tuple, set, frozenset)) else None
     empty = ctx is MISSING or (items is not None and len(items) == 0)

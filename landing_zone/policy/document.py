@@ -69,7 +69,7 @@ def iam_size(document: Any) -> int:
     return sum(1 for c in minify(document) if not c.isspace())
 
 
-def statements(document: Any) -> list[dict]:
+def statements(document: Any) -> list[dict[str, Any]]:
     """The statements of a policy as a list: a single statement object becomes a one-item list.
 
     The statement objects themselves are returned (not copies). Anything that is not a statement

@@ -8,8 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Mapping, Sequence
 
 from .conditions import evaluate_condition, parse_operator, substitute
-from .matching import (PolicyEvaluationError, as_list, compile_actions, compile_arn, iter_strings,
-                       match_principal)
+from .matching import (
+    PolicyEvaluationError,
+    as_list,
+    compile_actions,
+    compile_arn,
+    iter_strings,
+    match_principal,
+)
 from .request import MISSING, Request
 
 __all__ = [
@@ -71,7 +77,7 @@ class _Statement:
         condition = raw.get("Condition") or {}
         if not isinstance(condition, Mapping):
             raise PolicyEvaluationError(f"statement {self.sid or '(no Sid)'}: Condition must be an object")
-        self.conditions = []
+        self.conditions: list[tuple[Any, str, Any]] = []
         for op_name, entries in condition.items():
             op = parse_operator(op_name)
             if not isinstance(entries, Mapping):
@@ -185,7 +191,7 @@ class PolicyRef:
         if compiled is None:
             compiled = _compile_document(self.document)
             object.__setattr__(self, "_compiled", compiled)
-        return compiled
+        return compiled  # type: ignore[no-any-return]  # set once above, always a tuple of statements
 
 
 @dataclass(frozen=True)
@@ -202,7 +208,7 @@ class Decision:
     def allowed(self) -> bool:
         return self.decision == "allow"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"decision": self.decision, "policy": self.policy, "target": self.target, "sid": self.sid,
                 "reason": self.reason}
 

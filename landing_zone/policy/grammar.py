@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-from landing_zone.policy.lint import Problem
+from landing_zone.policy.elements import Problem
 
 OPERATORS = frozenset({"@@assign", "@@append", "@@remove"})
 CHILD_CONTROL = "@@operators_allowed_for_child_policies"
@@ -37,7 +37,7 @@ def _operators(node: Any, pointer: str) -> Iterator[Problem]:
         yield from _operators(node[key], f"{pointer}.{key}" if pointer else key)
 
 
-def _tag(document: dict) -> Iterator[Problem]:
+def _tag(document: dict[str, Any]) -> Iterator[Problem]:
     tags = document.get("tags")
     if not isinstance(tags, dict) or not tags:
         yield Problem("tag-policy-shape", "tags", "a tag policy needs a non-empty 'tags' object",
@@ -67,7 +67,7 @@ def _tag(document: dict) -> Iterator[Problem]:
     yield from _operators(document, "")
 
 
-def _backup(document: dict) -> Iterator[Problem]:
+def _backup(document: dict[str, Any]) -> Iterator[Problem]:
     plans = document.get("plans")
     if not isinstance(plans, dict) or not plans:
         yield Problem("backup-policy-shape", "plans", "a backup policy needs a non-empty 'plans' object",
@@ -75,7 +75,7 @@ def _backup(document: dict) -> Iterator[Problem]:
     yield from _operators(document, "")
 
 
-def _ai_opt_out(document: dict) -> Iterator[Problem]:
+def _ai_opt_out(document: dict[str, Any]) -> Iterator[Problem]:
     services = document.get("services")
     if not isinstance(services, dict) or not services:
         yield Problem("ai-policy-shape", "services", "an AI opt-out policy needs a non-empty 'services' "

@@ -39,10 +39,21 @@ from typing import Any
 
 from landing_zone.policy import actions as db
 from landing_zone.policy import document as doc
-
 from landing_zone.policy.elements import (  # noqa: F401 - re-exported: lint is the public entry point
-    Kind, KINDS, KIND_NAMES, SIZE_LIMITS, VERSION, TOP_LEVEL_ELEMENTS, STATEMENT_ELEMENTS,
-    PRINCIPAL_TYPES, BASE_CONDITION_OPERATORS, SET_PREFIXES, IAM_KINDS, condition_operators, is_condition_operator, Problem,
+    BASE_CONDITION_OPERATORS,
+    IAM_KINDS,
+    KIND_NAMES,
+    KINDS,
+    PRINCIPAL_TYPES,
+    SET_PREFIXES,
+    SIZE_LIMITS,
+    STATEMENT_ELEMENTS,
+    TOP_LEVEL_ELEMENTS,
+    VERSION,
+    Kind,
+    Problem,
+    condition_operators,
+    is_condition_operator,
 )
 
 _ALL_OPERATORS = condition_operators()
@@ -100,7 +111,7 @@ class _Linter:
         if self.kind in IAM_KINDS:
             self.characters(document)
 
-    def version(self, document: Mapping) -> None:
+    def version(self, document: Mapping[str, Any]) -> None:
         if "Version" not in document:
             self.add("policy-version", "Version", "the policy has no Version",
                      f'add "Version": "{VERSION}" (without it IAM falls back to the 2008 grammar)')
@@ -111,7 +122,7 @@ class _Linter:
                      f"Version is {value!r}{why}; we accept only {VERSION!r}",
                      f'use "Version": "{VERSION}"')
 
-    def statements(self, document: Mapping) -> None:
+    def statements(self, document: Mapping[str, Any]) -> None:
         if "Statement" not in document:
             self.add("statement-missing", "Statement", "the policy has no Statement",
                      "add a Statement list with at least one statement")
@@ -162,7 +173,7 @@ class _Linter:
                      "give every statement its own Sid")
         seen[sid] = name
 
-    def statement(self, name: str, st: Mapping) -> None:
+    def statement(self, name: str, st: Mapping[str, Any]) -> None:
         for key in st:
             if key not in STATEMENT_ELEMENTS:
                 self.add("statement-unknown-element", f"{name}.{key}",
@@ -197,7 +208,7 @@ class _Linter:
                      "write what must not happen as a Deny (with NotAction or conditions for an allow "
                      "list); allow-list SCPs that detach FullAWSAccess are not supported")
 
-    def principal(self, name: str, st: Mapping, effect: Any) -> None:
+    def principal(self, name: str, st: Mapping[str, Any], effect: Any) -> None:
         kind = self.kind
         has_p, has_np = "Principal" in st, "NotPrincipal" in st
         if kind == "scp":
@@ -274,7 +285,7 @@ class _Linter:
 
     # -- actions ----------------------------------------------------------------------------------
 
-    def action(self, name: str, st: Mapping) -> None:
+    def action(self, name: str, st: Mapping[str, Any]) -> None:
         present = [key for key in ("Action", "NotAction") if key in st]
         if len(present) != 1:
             got = "both Action and NotAction" if present else "neither Action nor NotAction"
@@ -350,7 +361,7 @@ class _Linter:
 
     # -- resources --------------------------------------------------------------------------------
 
-    def resource(self, name: str, st: Mapping) -> None:
+    def resource(self, name: str, st: Mapping[str, Any]) -> None:
         present = [key for key in ("Resource", "NotResource") if key in st]
         if self.kind == "trust":
             for key in present:
@@ -400,7 +411,7 @@ class _Linter:
 
     # -- whole document ---------------------------------------------------------------------------
 
-    def size(self, document: Mapping) -> None:
+    def size(self, document: Mapping[str, Any]) -> None:
         limit, measure, unit = SIZE_LIMITS[self.kind]
         if self.max_size is not None:
             limit = self.max_size
@@ -412,7 +423,7 @@ class _Linter:
                      "split it into several policies, or shorten it: merge statements with the same "
                      "Effect/Resource/Condition, use wildcards like \"s3:Get*\", drop Sids")
 
-    def characters(self, document: Mapping) -> None:
+    def characters(self, document: Mapping[str, Any]) -> None:
         text = doc.minify(document)
         bad = sorted({c for c in text if not (c in "\t\n\r" or " " <= c <= "\u00ff")})
         if bad:

@@ -25,7 +25,7 @@ class PolicyEvaluationError(ValueError):
 Matcher = Callable[[str], bool]
 
 
-def as_list(value: Any) -> list:
+def as_list(value: Any) -> list[Any]:
     """A policy element given as one value or a list of values, as a list (None → [])."""
     if value is None:
         return []

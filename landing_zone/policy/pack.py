@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from typing import Sequence
 
 from landing_zone.policy.document import SCP_MAX, minify
@@ -15,7 +16,7 @@ class StatementGroup:
     """The statements of one control: kept in one document when they fit."""
 
     control: str
-    statements: tuple[dict, ...]
+    statements: tuple[dict[str, Any], ...]
 
     @property
     def size(self) -> int:
@@ -31,7 +32,7 @@ class StatementGroup:
 @dataclass(frozen=True)
 class PackedDocument:
     controls: tuple[str, ...]
-    document: dict
+    document: dict[str, Any]
 
     @property
     def size(self) -> int:

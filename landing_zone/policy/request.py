@@ -100,7 +100,7 @@ class Request:
     principal: str = ""
     region: str = "us-east-1"
     context: Mapping[str, Any] = field(default_factory=dict)
-    _keys: dict = field(init=False, repr=False, compare=False, hash=False)
+    _keys: dict[str, Any] = field(init=False, repr=False, compare=False, hash=False)
     _action_lc: str = field(init=False, repr=False, compare=False, hash=False)
     _role_arn: str = field(init=False, repr=False, compare=False, hash=False)
 
@@ -150,7 +150,7 @@ class Request:
         if parsed[1] == "iam" and parsed[4].startswith("role/"):
             return self.principal
         if parsed[1] == "sts" and parsed[4].startswith("assumed-role/"):
-            return _principal_keys(self.principal)["aws:principalarn"]
+            return str(_principal_keys(self.principal)["aws:principalarn"])
         return ""
 
     @property
