@@ -7,7 +7,8 @@ from typing import Any, Iterable
 
 import yaml
 
-from landing_zone.blueprint.ids import ids_path, read_ids, walk_raw_units
+from landing_zone.blueprint.ids import ids_path, read_ids
+from landing_zone.blueprint.renames import account_aliases, raw_units
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import display_name, render_blueprint
 from landing_zone.blueprint.source import YamlIssue, parse_yaml
@@ -43,15 +44,23 @@ def sync_ids(blueprint: Path, *, profile: str | None = None, output: Path | None
     org = _blueprint_org(blueprint, variables, allow_dirs)
     target = output or ids_path(blueprint)
     live = _read_live(client, profile)
-    _check_same_org(org, live, blueprint, ids_path(blueprint))
+    recorded = _check_same_org(org, live, blueprint, ids_path(blueprint))
 
-    wanted_units = [path for path, _ in walk_raw_units(org.get("units"), "")]
-    units = {path: live.units[path] for path in wanted_units if path in live.units}
+    # A renamed OU not deployed yet is still live under its old path (or an OU above it is).
+    wanted_units = list(raw_units(org.get("units")))
+    units: dict[str, str] = {}
+    claimed_units: set[str] = set()
+    for ref in wanted_units:
+        found = next((alias for alias in ref.aliases if alias in live.units), None)
+        if found is not None:
+            units[ref.path] = live.units[found]
+            claimed_units.add(found)
     wanted = [a for a in org.get("accounts") or [] if isinstance(a, dict) and isinstance(a.get("name"), str)]
     matched = match_accounts(wanted, [a for a in live.accounts if a.id != live.management_account_id])
+    _refuse_undeclared_renames(wanted, matched, recorded, blueprint)
     claimed = set(matched.values())
 
-    unmanaged_units = sorted(set(live.units) - set(wanted_units))
+    unmanaged_units = sorted(set(live.units) - claimed_units)
     unmanaged_accounts = [
         {"name": a.name, "email": a.email, "id": a.id, "unit": a.unit, "status": a.status}
         for a in sorted(live.accounts, key=lambda a: (a.name, a.id))
@@ -98,9 +107,11 @@ def _blueprint_org(blueprint: Path, variables: dict | None, allow_dirs: Iterable
     return org if isinstance(org, dict) else {}
 
 
-def _check_same_org(org: dict[str, Any], live: LiveOrg, blueprint: Path, ids_file: Path) -> None:
-    """Ids from another organization would be silently wrong everywhere, so refuse to write them."""
+def _check_same_org(org: dict[str, Any], live: LiveOrg, blueprint: Path, ids_file: Path) -> dict[str, Any]:
+    """Ids from another organization would be silently wrong everywhere, so refuse to write them.
+    Returns the ids file as it was (empty when there is none or it is broken)."""
     sources = [(display_name(blueprint), org, "fix the id in the blueprint")]
+    recorded: dict[str, Any] = {}
     try:
         recorded, _, _ = read_ids(ids_file)
         sources.append((display_name(ids_file), recorded,
@@ -115,6 +126,25 @@ def _check_same_org(org: dict[str, Any], live: LiveOrg, blueprint: Path, ids_fil
                     f"{where} says organization.{key} is {mine!r} but the credentials in use reach "
                     f"{theirs!r} (organization {live.id}): use the management account of the "
                     f"blueprint's organization (--profile), or {fix}")
+    return recorded
+
+
+def _refuse_undeclared_renames(wanted: list[dict], matched: dict[str, str], recorded: dict[str, Any],
+                               blueprint: Path) -> None:
+    """An account the ids file records under a name the blueprint no longer has, now matched (by
+    email) to another name without `renamed_from`, was renamed in the blueprint only. Writing its id
+    under the new name would hide that from `lz validate`, and the next deploy would try to create it
+    again under a new logical id."""
+    before = recorded.get("accounts") if isinstance(recorded.get("accounts"), dict) else {}
+    names = {a["name"] for a in wanted} | {a["renamed_from"] for a in wanted if isinstance(a.get("renamed_from"), str)}
+    was = {ident: name for name, ident in sorted(before.items()) if isinstance(ident, str) and name not in names}
+    for account in wanted:
+        ident = matched.get(account["name"])
+        if ident in was and not isinstance(account.get("renamed_from"), str):
+            raise SyncError(
+                f"account {account['name']!r} is the account {ids_path(blueprint).name} records as "
+                f"{was[ident]!r} ({ident}): add `renamed_from: {was[ident]}` to it in {blueprint.name} "
+                "(it keeps its logical id and stack), then run `lz sync` again")
 
 
 def match_accounts(wanted: list[dict], live: list[LiveAccount]) -> dict[str, str]:
@@ -127,11 +157,14 @@ def match_accounts(wanted: list[dict], live: list[LiveAccount]) -> dict[str, str
         if hit is not None:
             matched[account["name"]] = hit.id
     claimed = set(matched.values())
-    for account in wanted:
+    aliases = account_aliases(wanted)
+    for i, account in enumerate(wanted):
         if account["name"] in matched:
             continue
-        # A Name shared by several live accounts says nothing about which one is meant.
-        hits = [a for a in live if a.name == account["name"] and a.id not in claimed]
+        # A Name shared by several live accounts says nothing about which one is meant. A renamed
+        # account keeps the AccountName it was created under until it is renamed in AWS too.
+        names = aliases.get(i, ())
+        hits = [a for a in live if a.name in names and a.id not in claimed]
         if len(hits) == 1:
             matched[account["name"]] = hits[0].id
             claimed.add(hits[0].id)
@@ -141,7 +174,11 @@ def match_accounts(wanted: list[dict], live: list[LiveAccount]) -> dict[str, str
 def _read_live(client, profile: str | None) -> LiveOrg:
     import boto3
     from botocore.exceptions import (
-        BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError, ProfileNotFound,
+        BotoCoreError,
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        ProfileNotFound,
     )
 
     try:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named
 from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.renames import (
+    account_aliases, conflict, raw_units, recorded, undeclared_account_renames, undeclared_unit_renames,
+)
 from landing_zone.blueprint.render import display_name
 from landing_zone.blueprint.source import SourceMap, parse_yaml
 
@@ -86,25 +89,32 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None)
     for key in ("id", "root_id", "management_account_id"):
         if key in ids:
             merge(org, key, ids[key], (key,), f"organization.{key}")
+    # A renamed OU or account keeps its id: recorded under its new name (after `lz sync`), else
+    # under the name it had (the OU's path before it or an OU above it was renamed).
     unit_ids = ids.get("units") if isinstance(ids.get("units"), dict) else {}
-    for path, unit in walk_raw_units(org.get("units"), ""):
-        if path in unit_ids:
-            merge(unit, "id", unit_ids[path], ("units", path), f"OU {path!r}")
+    units = list(raw_units(org.get("units")))
+    for ref in units:
+        hits = recorded(ref.aliases, unit_ids)
+        if len({ident for _, ident in hits}) > 1:
+            where = "renamed_from" if "renamed_from" in ref.unit else "name"   # or an OU above was renamed
+            issues.append(conflict("unit", ("organization",) + ref.loc + (where,), hits, smap))
+        elif hits:
+            alias, ident = hits[0]
+            merge(ref.unit, "id", ident, ("units", alias),
+                  f"OU {ref.path!r}" + (f" (recorded as {alias!r})" if alias != ref.path else ""))
     account_ids = ids.get("accounts") if isinstance(ids.get("accounts"), dict) else {}
-    for account in org.get("accounts") if isinstance(org.get("accounts"), list) else []:
-        # The raw data is not validated yet: a name may be a list or a mapping (unhashable).
-        if isinstance(account, dict) and isinstance(account.get("name"), str) and account["name"] in account_ids:
-            merge(account, "id", account_ids[account["name"]], ("accounts", account["name"]),
-                  f"account {account['name']!r}")
+    accounts = org.get("accounts") if isinstance(org.get("accounts"), list) else []
+    # The raw data is not validated yet: a name may be a list or a mapping (unhashable).
+    for i, aliases in account_aliases(accounts).items():
+        account = accounts[i]
+        hits = recorded(aliases, account_ids)
+        if len({ident for _, ident in hits}) > 1:
+            issues.append(conflict("account", ("organization", "accounts", i, "renamed_from"), hits, smap))
+        elif hits:
+            alias, ident = hits[0]
+            merge(account, "id", ident, ("accounts", alias),
+                  f"account {account['name']!r}" + (f" (recorded as {alias!r})" if alias != account["name"] else ""))
+    issues += undeclared_unit_renames(org.get("units"), unit_ids, smap)
+    issues += undeclared_account_renames(accounts, account_ids, smap)
     return issues
 
-
-def walk_raw_units(units: Any, prefix: str) -> Iterator[tuple[str, dict]]:
-    """OU paths of the raw (not yet validated) tree; shared with `lz sync`."""
-    if not isinstance(units, list):
-        return
-    for unit in units:
-        if isinstance(unit, dict) and isinstance(unit.get("name"), str):
-            path = f"{prefix}/{unit['name']}" if prefix else unit["name"]
-            yield path, unit
-            yield from walk_raw_units(unit.get("units"), path)

@@ -21,16 +21,19 @@ class UnitRef:
     unit: Unit
     loc: Loc
     depth: int
+    key: str = ""       # the path the OU was created under (`renamed_from` at every level): its logical id
 
 
 def walk_units(bp: Blueprint) -> Iterator[UnitRef]:
-    """Every OU with its '/'-path, raw location and depth (1 = directly under the root)."""
-    def walk(units: list[Unit], prefix: str, loc: Loc, depth: int) -> Iterator[UnitRef]:
+    """Every OU with its '/'-path, raw location, depth (1 = directly under the root) and key path."""
+    def walk(units: list[Unit], prefix: str, key: str, loc: Loc, depth: int) -> Iterator[UnitRef]:
         for i, unit in enumerate(units):
             path = f"{prefix}/{unit.name}" if prefix else unit.name
-            yield UnitRef(path, unit, loc + (i,), depth)
-            yield from walk(unit.units, path, loc + (i, "units"), depth + 1)
-    yield from walk(bp.organization.units, "", UNITS_LOC, 1)
+            first = unit.renamed_from or unit.name
+            created = f"{key}/{first}" if key else first
+            yield UnitRef(path, unit, loc + (i,), depth, created)
+            yield from walk(unit.units, path, created, loc + (i, "units"), depth + 1)
+    yield from walk(bp.organization.units, "", "", UNITS_LOC, 1)
 
 
 def unit_paths(bp: Blueprint) -> dict[str, UnitRef]:
@@ -66,6 +69,13 @@ def accounts_by_name(bp: Blueprint) -> dict[str, Account]:
     for account in bp.organization.accounts:
         out.setdefault(account.name, account)
     return out
+
+
+def account_key(bp: Blueprint, name: str) -> str:
+    """The name an account was created under (`renamed_from`), which stacks named after it keep;
+    `name` itself for a name that is no member account (the management account)."""
+    account = accounts_by_name(bp).get(name)
+    return account.key if account else name
 
 
 def walk_models(node: object, loc: Loc = ()) -> Iterator[tuple[BaseModel, Loc]]:

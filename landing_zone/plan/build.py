@@ -60,7 +60,8 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     units = tuple(sorted(
         (UnitPlan(path=ref.path, name=ref.unit.name, parent=ref.path.rpartition("/")[0] or None,
                   id=ref.unit.id, tags=_tags({**base_tags, **ref.unit.tags}),
-                  logical_id=logical_id("Ou", ref.path))
+                  logical_id=logical_id("Ou", ref.key),   # the path it was created under
+                  created_as=ref.key if ref.key != ref.path else None)
          for ref in walk_units(bp)),
         key=lambda u: u.path))
 
@@ -160,8 +161,10 @@ def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pen
 def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[AccountPlan, ...]:
     bp = loaded.model
     by_shard: dict[str, list] = defaultdict(list)
-    for account in sorted(bp.organization.accounts, key=lambda a: a.name):
-        shard = bucket_of(account.name, ACCOUNT_SHARDS)
+    # The name an account was created under (`renamed_from`) keys its shard, logical id and place in
+    # its chain, so a rename leaves the accounts' templates as they were.
+    for account in sorted(bp.organization.accounts, key=lambda a: a.key):
+        shard = bucket_of(account.key, ACCOUNT_SHARDS)
         stack = stack_name(bp.name, "accounts", f"{shard:02d}")
         by_shard[stack].append((account, stack))
     out = []
@@ -169,12 +172,12 @@ def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[Accou
     for lane in by_shard.values():
         previous = None
         for account, stack in lane:
-            lid = logical_id("Account", account.name)
+            lid = logical_id("Account", account.key)
             out.append(AccountPlan(
                 name=account.name, email=account.email, unit=account_unit(bp, account) or ROOT,
                 id=account.id, role=account_role(bp, account),
                 tags=_tags({**base_tags, **account_tags(bp, account)}), stack=stack,
-                logical_id=lid, after=previous))
+                logical_id=lid, after=previous, created_as=account.renamed_from))
             previous = lid
     return tuple(sorted(out, key=lambda a: a.name))
 

@@ -159,7 +159,7 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     prefix = f"{plan.name}-directory"
     vpcs = {v.name: v for v in bp.network.vpcs}
     network_component = (NETWORK_COMPONENT if member.role == "network"
-                         else f"{NETWORK_COMPONENT}-{directory.account}")
+                         else f"{NETWORK_COMPONENT}-{member.key}")
 
     def ref(vpc_name: str, subnets: list[str]) -> NetworkRef:
         # Sorted: the subnets reach VpcSettings.SubnetIds (create-only: a new order would replace the

@@ -31,7 +31,7 @@ from landing_zone.blueprint.model.identity import (
     InlinePolicy,
     PermissionSet,
 )
-from landing_zone.blueprint.query import account_role
+from landing_zone.blueprint.query import account_key, account_role
 from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import bucket_of, digest, logical_id, stack_name
@@ -208,6 +208,8 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
     by_name = {p.name: p for p in permission_sets}
     tree = Tree(bp)
     ids = {a.name: a.id for a in plan.accounts}
+    # Keyed by the name an account was created under: a rename must not replace (revoke) assignments.
+    created = {a.name: a.key for a in plan.accounts}
     wanted: set[tuple[str, str, str, str]] = set()
     for assignment in center.assignments:
         principal = ("GROUP", assignment.group_id) if assignment.group_id else ("USER", assignment.user_id)
@@ -222,8 +224,9 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
         if not ids.get(account):
             waiting[account].add(ps_name)
             continue
-        key = f"{ps_name}/{account}/{kind.lower()}/{principal_id}"
-        shard = stack_name(plan.name, ASSIGNMENTS_COMPONENT, f"{bucket_of(account, ASSIGNMENT_SHARDS):02d}")
+        key = f"{ps_name}/{created[account]}/{kind.lower()}/{principal_id}"
+        shard = stack_name(plan.name, ASSIGNMENTS_COMPONENT,
+                           f"{bucket_of(created[account], ASSIGNMENT_SHARDS):02d}")
         shards[shard].append(AssignmentPlan(
             logical_id=logical_id("Assignment", key), permission_set=ps_name,
             permission_set_arn=f"{{{{resolve:ssm:{by_name[ps_name].parameter_name}}}}}",
@@ -325,7 +328,7 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
     wanted = {saml.account or default for saml in identity.saml_providers}
     wanted |= {oidc.account or default for oidc in identity.oidc_providers}
     for account in sorted(a for a in wanted if a):
-        name = stack_name(plan.name, FEDERATION_COMPONENT, None if account == default else account)
+        name = stack_name(plan.name, FEDERATION_COMPONENT, None if account == default else account_key(bp, account))
         if not ids.get(account):
             result.pending.append(Pending(f"stack {name}", f"account {account} has no id yet, so the "
                                           "stack is not synthesized; deploy the accounts stacks, then run "

@@ -17,6 +17,7 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.model.keys import Key
+from landing_zone.blueprint.query import account_key
 from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.key_policies import KeyPolicyContext, key_policy
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
@@ -169,7 +170,7 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                 alias=key.alias, logical_id=logical_id("ReplicaKey", key.alias.removeprefix("alias/")),
                 alias_logical_id=logical_id("Alias", key.alias.removeprefix("alias/")),
                 description=primary.description,
-                primary_stack=keys_stack_name(bp.name, key.account, key.primary_region),
+                primary_stack=keys_stack_name(bp.name, account_key(bp, key.account), key.primary_region),
                 primary_logical_id=primary.logical_id, pending_window_days=key.pending_window_days,
                 policy=_policy(bp, plan, key, owner.id, region, grant_ids, org_paths, loc, result),
                 tags=tags))
@@ -177,7 +178,7 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     exports: dict[str, set[str]] = defaultdict(set)      # producing stack → consuming regions
     depends: dict[str, set[str]] = defaultdict(set)
     for g in groups.values():
-        name = keys_stack_name(bp.name, g.account, g.region)
+        name = keys_stack_name(bp.name, account_key(bp, g.account), g.region)
         for replica in g.replicas:
             exports[replica.primary_stack].add(g.region)
             depends[name].add(replica.primary_stack)
@@ -191,7 +192,7 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
 
     stacks: dict[str, StackPlan] = {}
     for (account, region), g in sorted(groups.items()):
-        name = keys_stack_name(bp.name, account, region)
+        name = keys_stack_name(bp.name, account_key(bp, account), region)
         member = plan.account(account)
         if not member.id:
             result.pending.append(Pending(f"stack {name}", f"account {account} has no id yet, so the stack "

@@ -19,6 +19,7 @@ class UnitPlan:
     id: str | None
     tags: Tags
     logical_id: str
+    created_as: str | None = None   # the path it was created under, when it or an OU above was renamed
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,20 @@ class AccountPlan:
     stack: str                  # name of the management-account stack that owns the resource
     logical_id: str
     after: str | None           # logical id this account's creation waits for (same lane)
+    created_as: str | None = None   # `renamed_from`: the name it was created under
+
+    @property
+    def key(self) -> str:
+        """The name it was created under: what its logical id and the stacks named after it derive
+        from, so a rename replaces nothing."""
+        return self.created_as or self.name
+
+    @property
+    def account_name(self) -> str:
+        """AccountName in the template. CloudFormation's update handler refuses any change to it (the
+        stack update fails), so a renamed account keeps the name it was created under; the name in
+        AWS changes with `aws account put-account-name`."""
+        return self.key
 
 
 @dataclass(frozen=True)
@@ -116,3 +131,11 @@ class Plan:
 
     def accounts_in(self, stack: str) -> tuple[AccountPlan, ...]:
         return tuple(a for a in self.accounts if a.stack == stack)
+
+    def created(self, target_key: str) -> str:
+        """A target key (an OU path, Root, or 'account:NAME') under the names it was created with:
+        what logical ids derive from, so renaming an OU or account replaces nothing."""
+        if target_key.startswith("account:"):
+            name = target_key.removeprefix("account:")
+            return "account:" + next((a.key for a in self.accounts if a.name == name), name)
+        return next((u.created_as for u in self.units if u.path == target_key and u.created_as), target_key)

@@ -164,7 +164,7 @@ def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         role = plan.account(account).role
         stack = member_stack(
             plan, result, account=account, component=COMPONENT, region=region,
-            name_part=COMPONENT if role == "network" else f"{COMPONENT}-{account}",
+            name_part=COMPONENT if role == "network" else f"{COMPONENT}-{plan.account(account).key}",
             description=f"{plan.name} landing zone: shared network of account {account} in {region}",
             resources=count_resources(payload), payload=payload,
             depends_on=(sharing,) if payload.shares else ())
@@ -321,7 +321,8 @@ def _shares(plan: Plan, account: str, region: str, vpcs: list[Vpc], prefix_lists
         if not principals:
             continue
         shares.append(SharePlan(
-            name=name, logical_id=logical_id("Share", f"{kind}|{','.join(keys)}"), kind=kind,
+            name=name, logical_id=logical_id("Share", f"{kind}|{','.join(sorted(map(plan.created, keys)))}"),
+            kind=kind,
             resources=tuple(sorted((r for r, _ in members), key=lambda r: r.key)), principals=principals,
             tags=plan.tags))
     return tuple(shares)

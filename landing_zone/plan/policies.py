@@ -10,7 +10,7 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.catalog import load_catalog
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
-from landing_zone.plan.targets import Target, Tree
+from landing_zone.plan.targets import Target, Tree, created_targets
 from landing_zone.policy.lint import lint_document
 from landing_zone.policy.pack import PackingError, StatementGroup, pack
 from landing_zone.policy.templating import render
@@ -71,6 +71,9 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
         for target in instance.targets:
             groups[target].append(StatementGroup(instance.control.id, statements))
 
+    # The logical id keeps the names the target was created with: renaming an OU or account renames
+    # its guardrail policies in place.
+    created = created_targets(bp)
     for target in sorted(groups):
         available = ATTACHMENT_LIMITS["SERVICE_CONTROL_POLICY"] - 1 - custom_scps[target]
         if available < 0:
@@ -97,7 +100,8 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
             policies.append(PolicyPlan(
                 name=name, policy_type="SERVICE_CONTROL_POLICY",
                 description=f"{bp.name} guardrails for {target.label()}: {', '.join(packed.controls)}"[:512],
-                document=packed.document, targets=(target,), logical_id=logical_id("Scp", name),
+                document=packed.document, targets=(target,),
+                logical_id=logical_id("Scp", f"{bp.name}-guardrails-{target_slug(created.get(target, target))}-{n}"),
                 controls=packed.controls))
     return sorted(policies, key=lambda p: p.logical_id), issues
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.model.organization import Account
-from landing_zone.blueprint.query import account_role, account_unit, unit_covers
+from landing_zone.blueprint.query import account_key, account_role, account_unit, unit_covers
 from landing_zone.plan.names import stack_name
 
 
@@ -152,4 +152,4 @@ def keys_stack_for(bp: Blueprint, alias_arn: str) -> str | None:
     key = next((k for k in bp.keys if k.alias == alias and k.account == owner), None)
     if owner is None or key is None:
         return None
-    return keys_stack_name(bp.name, owner, region)
+    return keys_stack_name(bp.name, account_key(bp, owner), region)

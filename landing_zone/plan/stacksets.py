@@ -11,7 +11,7 @@ from landing_zone.plan.baseline import REGION, TEMPLATE_VERSION, baseline_templa
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
 from landing_zone.plan.shared import regions_home_first, rules_bucket_name
-from landing_zone.plan.targets import ROOT_TARGET, Target
+from landing_zone.plan.targets import ROOT_TARGET, Target, created_targets
 from landing_zone.policy.templating import render
 
 
@@ -53,6 +53,7 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
     for instance in instances:
         if instance.control.behavior == "detective":
             by_targets[tuple(sorted(instance.targets))].append(instance)
+    created = created_targets(bp)
     plans = []
     for targets, group in sorted(by_targets.items()):
         resources = {}
@@ -73,8 +74,9 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
                 properties["MaximumExecutionFrequency"] = rule.maximum_execution_frequency
             resources[logical_id("Rule", instance.control.id)] = {
                 "Type": "AWS::Config::ConfigRule", "Properties": properties}
-        key = ",".join(t.key for t in targets)
-        label = "root" if targets == (ROOT_TARGET,) else pascal(targets[0].ref).lower()[:30]
+        first = tuple(sorted(created.get(t, t) for t in targets))    # StackSetName is create-only
+        key = ",".join(t.key for t in first)
+        label = "root" if first == (ROOT_TARGET,) else pascal(first[0].ref).lower()[:30]
         name = f"{bp.name}-detective-{label}-{digest(key, 6)}"
         controls = tuple(sorted(i.control.id for i in group))
         template = {"AWSTemplateFormatVersion": TEMPLATE_VERSION,
@@ -96,11 +98,13 @@ def proactive_stacksets(bp: Blueprint, instances: list[ControlInstance],
     for instance in instances:
         if instance.control.behavior == "proactive":
             by_targets[tuple(sorted(instance.targets))].append(instance)
+    created = created_targets(bp)
     plans = []
     for targets, group in sorted(by_targets.items()):
         group = sorted(group, key=lambda i: i.control.id)
-        key = ",".join(t.key for t in targets)
-        label = "root" if targets == (ROOT_TARGET,) else pascal(targets[0].ref).lower()[:30]
+        first = tuple(sorted(created.get(t, t) for t in targets))    # StackSetName is create-only
+        key = ",".join(t.key for t in first)
+        label = "root" if first == (ROOT_TARGET,) else pascal(first[0].ref).lower()[:30]
         name = f"{bp.name}-proactive-{label}-{digest(key, 6)}"
         rules_key = f"proactive/{name}.guard"
         rules = "\n".join((GUARD_DIR / i.control.guard_rule.file).read_text() for i in group)

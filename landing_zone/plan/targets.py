@@ -25,6 +25,14 @@ class Target:
 ROOT_TARGET = Target("root", ROOT)
 
 
+def created_targets(bp: Blueprint) -> dict[Target, Target]:
+    """Each OU and account target under the names it was created with (`renamed_from`), for what
+    derives a logical id or a create-only name from targets: a rename must replace nothing."""
+    out = {Target("ou", ref.path): Target("ou", ref.key) for ref in walk_units(bp)}
+    out |= {Target("account", a.name): Target("account", a.key) for a in bp.organization.accounts}
+    return out
+
+
 class Tree:
     """Root → OUs → accounts, from the blueprint (management account excluded: SCPs never reach it)."""
 

@@ -298,3 +298,60 @@ def test_cli_sync_wrong_organization_exits_1(live, tmp_path):
 def test_unwritable_output_is_a_sync_error(live, tmp_path):
     with pytest.raises(SyncError, match=r"cannot write .*missing-dir"):
         sync_ids(write_blueprint(tmp_path), client=live["client"], output=tmp_path / "missing-dir" / "x.yaml")
+
+
+# ---------- renames ----------
+
+def renamed(tmp_path: Path, *pairs: tuple[str, str]) -> Path:
+    path = write_blueprint(tmp_path)
+    text = path.read_text()
+    for old, new in pairs:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text)
+    return path
+
+
+def test_renamed_ou_keeps_its_id_and_its_children_before_the_rename_is_deployed(live, tmp_path):
+    blueprint = renamed(tmp_path, ("- name: Workloads\n", "- name: Apps\n      renamed_from: Workloads\n"),
+                        ("unit: Workloads/", "unit: Apps/"))
+
+    written, summary = sync_ids(blueprint, client=live["client"])
+
+    data = yaml.safe_load(written.read_text())
+    assert {p: data["organization"]["units"][p] for p in ("Apps", "Apps/Prod", "Apps/NonProd")} == {
+        "Apps": live["units"]["Workloads"], "Apps/Prod": live["units"]["Workloads/Prod"],
+        "Apps/NonProd": live["units"]["Workloads/NonProd"]}
+    assert not any(p.startswith("Workloads") for p in data["organization"]["units"])
+    assert data["unmanaged"]["units"] == ["Legacy"]
+    assert summary.startswith("7 of 7 accounts and 8 of 8 OUs matched")
+
+
+def test_renamed_account_is_matched_by_the_name_it_was_created_under(live, tmp_path):
+    # A new email in the blueprint too: only the old Name, still the account's name in AWS, finds it.
+    blueprint = renamed(tmp_path, ("{name: app1-prod, email: aws+app1-prod@example.com,",
+                                   "{name: shop-prod, renamed_from: app1-prod, email: shop@example.com,"))
+
+    written, _ = sync_ids(blueprint, client=live["client"])
+
+    accounts = yaml.safe_load(written.read_text())["organization"]["accounts"]
+    assert accounts["shop-prod"] == live["accounts"]["app1-prod"] and "app1-prod" not in accounts
+    assert load_blueprint(blueprint).model.organization.accounts[4].id == live["accounts"]["app1-prod"]
+
+
+def test_undeclared_account_rename_is_refused_and_the_ids_file_kept(live, tmp_path):
+    blueprint = write_blueprint(tmp_path)
+    sync_ids(blueprint, client=live["client"])
+    before = (tmp_path / "acme.ids.yaml").read_text()
+    text = blueprint.read_text().replace("{name: app1-prod,", "{name: shop-prod,")
+    blueprint.write_text(text)
+
+    with pytest.raises(SyncError, match=r"account 'shop-prod' is the account acme\.ids\.yaml records as "
+                                        r"'app1-prod' \(\d{12}\): add `renamed_from: app1-prod`"):
+        sync_ids(blueprint, client=live["client"])
+    assert (tmp_path / "acme.ids.yaml").read_text() == before
+
+    blueprint.write_text(text.replace("{name: shop-prod,", "{name: shop-prod, renamed_from: app1-prod,"))
+    written, _ = sync_ids(blueprint, client=live["client"])
+    assert yaml.safe_load(written.read_text())["organization"]["accounts"]["shop-prod"] == \
+        live["accounts"]["app1-prod"]

@@ -7,8 +7,8 @@ from typing import Iterator
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
-from landing_zone.blueprint.suggest import suggest
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_unit, unit_paths
+from landing_zone.blueprint.suggest import suggest
 
 # Organizations' own email pattern and length limits for CreateAccount.
 EMAIL_PATTERN = re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$")
@@ -117,3 +117,34 @@ def landing_zone_roles_are_assigned(bp: Blueprint) -> Iterator[Issue]:
             yield Issue("role-duplicate", f"role {role!r} is already held by account {first!r}",
                         hint=f"exactly one account may have role {role}",
                         loc=ACCOUNTS_LOC + (i, "role"))
+
+
+def account_renames_are_consistent(bp: Blueprint) -> Iterator[Issue]:
+    """`renamed_from` names the account's previous name: a name no account has any more, claimed once.
+
+    The previous name keys the logical id, shard and AccountName, so two accounts claiming it, or one
+    still using it, would make two accounts share one resource.
+    """
+    names = {a.name: i for i, a in reversed(list(enumerate(bp.organization.accounts)))}
+    first: dict[str, int] = {}
+    for i, account in enumerate(bp.organization.accounts):
+        old = account.renamed_from
+        if old is None:
+            continue
+        loc = ACCOUNTS_LOC + (i, "renamed_from")
+        if old == account.name:
+            yield Issue("account-renamed-from-exists", f"renamed_from {old!r} is the account's own name",
+                        hint="renamed_from is the name the account had before; remove it if the account was "
+                             "never renamed", loc=loc)
+        elif old in names:
+            yield Issue("account-renamed-from-exists", f"renamed_from {old!r} names an account that is still "
+                        "in the blueprint", hint=f"renamed_from is the name the account had before, which no "
+                        f"other account may have: if {old!r} is another account, remove renamed_from here",
+                        loc=loc, related=ACCOUNTS_LOC + (names[old], "name"))
+        elif old in first:
+            other = bp.organization.accounts[first[old]].name
+            yield Issue("account-renamed-from-duplicate", f"renamed_from {old!r} is already claimed by "
+                        f"account {other!r}", hint="one account was renamed; keep renamed_from on that "
+                        "one only", loc=loc, related=ACCOUNTS_LOC + (first[old], "renamed_from"))
+        else:
+            first[old] = i

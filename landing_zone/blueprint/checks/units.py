@@ -62,3 +62,38 @@ def unit_ids_are_unique(bp: Blueprint) -> Iterator[Issue]:
                         loc=ref.loc + ("id",))
         else:
             seen[ref.unit.id] = ref.path
+
+
+def unit_renames_are_consistent(bp: Blueprint) -> Iterator[Issue]:
+    """An OU's `renamed_from` is its previous name among the same siblings, claimed once and no longer
+    used: it keys the OU's logical id. A path would be a move, which Organizations cannot do in place."""
+    refs = list(walk_units(bp))
+    names = {ref.path: ref for ref in reversed(refs)}
+    claimed: dict[str, tuple] = {}
+    for ref in refs:
+        old = ref.unit.renamed_from
+        if old is None:
+            continue
+        loc = ref.loc + ("renamed_from",)
+        parent = ref.path.rpartition("/")[0]
+        sibling = f"{parent}/{old}" if parent else old
+        if "/" in old:
+            yield Issue("unit-renamed-from-path", f"renamed_from {old!r} is a path, not a name",
+                        hint="an OU cannot move to another parent (ParentId is create-only): renamed_from is "
+                             "its previous name under the same parent; to move an OU, add it under the new "
+                             "parent, move the accounts, then delete the old, empty OU by hand", loc=loc)
+        elif old == ref.unit.name:
+            yield Issue("unit-renamed-from-exists", f"renamed_from {old!r} is the OU's own name",
+                        hint="renamed_from is the name the OU had before; remove it if the OU was never "
+                             "renamed", loc=loc)
+        elif sibling in names:
+            yield Issue("unit-renamed-from-exists", f"renamed_from {old!r} names a sibling OU that is still "
+                        "in the blueprint", hint=f"renamed_from is the OU's previous name, which no sibling "
+                        f"may have: if {sibling!r} is another OU, remove renamed_from here",
+                        loc=loc, related=names[sibling].loc + ("name",))
+        elif sibling in claimed:
+            yield Issue("unit-renamed-from-duplicate", f"renamed_from {old!r} is already claimed by a sibling "
+                        "OU", hint="one OU was renamed; keep renamed_from on that one only", loc=loc,
+                        related=claimed[sibling])
+        else:
+            claimed[sibling] = loc

@@ -6,7 +6,11 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from landing_zone.blueprint.model.common import (
-    ACCOUNT_NAME_PATTERN, AccountId, Model, OuId, Tags,
+    ACCOUNT_NAME_PATTERN,
+    AccountId,
+    Model,
+    OuId,
+    Tags,
 )
 
 AccountRole = Literal["log-archive", "audit", "network", "identity"]
@@ -22,6 +26,12 @@ class Unit(Model):
         "if present there, otherwise unknown until `lz sync` records it.")
     tags: Tags = Field(default_factory=dict, description="Tags on this OU, added to the blueprint tags. "
                        "Default: only the blueprint tags.")
+    renamed_from: str | None = Field(
+        default=None,
+        description="The name this OU was created under, among the same siblings: renaming it keeps its "
+        "logical id and id and updates its Name in place. Keep it for as long as the OU exists. An OU "
+        "cannot move to another parent (ParentId is create-only), so this is a name, never a path. "
+        "Default: the OU was never renamed.")
     units: list["Unit"] = Field(default_factory=list, description="Child OUs. Default: none.")
 
 
@@ -40,7 +50,8 @@ class Account(Model):
 
     name: Annotated[str, StringConstraints(pattern=ACCOUNT_NAME_PATTERN)] = Field(
         description="Account name: unique, lowercase letters, digits and '-', 1-49 characters; also the "
-        "account's name in AWS and the key of its logical id, so never rename it. Required.")
+        "account's name in AWS (AccountName) and the key of its logical id and shard: rename an account "
+        "with `renamed_from`, never by editing the name alone. Required.")
     email: str = Field(description="Root user email, unique in the organization, 6-64 characters. "
                             "Required.")
     unit: str | None = Field(
@@ -56,10 +67,21 @@ class Account(Model):
         default=None,
         description="Landing zone role: exactly one log-archive and one audit account are required; "
         "network and identity at most once each. Default: the template's role, or none.")
+    renamed_from: Annotated[str, StringConstraints(pattern=ACCOUNT_NAME_PATTERN)] | None = Field(
+        default=None,
+        description="The name this account was created under: it keeps the account's logical id, shard "
+        "stack and id, and stays its AccountName in the template (CloudFormation refuses to change "
+        "AccountName; rename it in AWS with `aws account put-account-name`). Keep it for as long as the "
+        "account exists; a later rename changes only `name`. Default: never renamed.")
     template: str | None = Field(default=None, description="Name of an entry of account_templates to "
                                  "start from. Default: none.")
     tags: Tags = Field(default_factory=dict, description="Tags on the account, over the template's and "
                        "the blueprint's. Default: none of its own.")
+
+    @property
+    def key(self) -> str:
+        """The name the account was created under: what its logical id, shard and AccountName derive from."""
+        return self.renamed_from or self.name
 
 
 class Organization(Model):

@@ -11,10 +11,11 @@ from landing_zone.plan import AccountPlan
 class MemberAccount(Construct):
     def __init__(self, scope: Construct, id_: str, *, account: AccountPlan, parent_id: str) -> None:
         super().__init__(scope, id_)
-        # AccountName and Email are create-only upstream; ParentIds is an in-place update, so moving
-        # an account between OUs never replaces it.
+        # CloudFormation refuses to update AccountName and Email (the update fails), so a renamed
+        # account keeps the name it was created under; ParentIds is an in-place update, so moving an
+        # account between OUs never replaces it.
         self.resource = organizations.CfnAccount(
-            self, "Resource", account_name=account.name, email=account.email, parent_ids=[parent_id],
+            self, "Resource", account_name=account.account_name, email=account.email, parent_ids=[parent_id],
             tags=[cdk.CfnTag(key=k, value=v) for k, v in account.tags])
         self.resource.override_logical_id(account.logical_id)
         # Deleting the resource would close the account: retain on delete and on replacement.

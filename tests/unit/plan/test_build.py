@@ -1,8 +1,12 @@
 """Plan: stable account shards, one creation chain per shard, logical ids from names, pending items,
-stack budget."""
+stack budget, renames."""
 from __future__ import annotations
 
+import dataclasses
 import random
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -110,3 +114,78 @@ def test_plan_ignores_list_order(tmp_path):
     random.Random(3).shuffle(shuffled["organization"]["accounts"])
     shuffled["organization"]["units"].reverse()
     assert plan_of(tmp_path, data) == plan_of(tmp_path, shuffled)
+
+
+# ---------- renames ----------
+
+BLUEPRINTS = Path(__file__).resolve().parents[3] / "blueprints"
+
+
+def identities(node, path=""):
+    """Every logical id and every stack or StackSet name in a plan, by where it sits (not by name)."""
+    if dataclasses.is_dataclass(node):
+        for f in dataclasses.fields(node):
+            value = getattr(node, f.name)
+            if f.name.endswith("logical_id") or (f.name == "name" and hasattr(node, "component")) or (
+                    f.name == "name" and hasattr(node, "template")):
+                yield value
+            yield from identities(value)
+    elif isinstance(node, (tuple, list)):
+        for item in node:
+            yield from identities(item)
+
+
+def renamed_enterprise(tmp_path) -> Path:
+    """The enterprise blueprint after renaming the Workloads OU and the accounts that own keys, VPCs,
+    the directory, federation and Identity Center assignments."""
+    shutil.copytree(BLUEPRINTS, tmp_path / "b")
+    path = tmp_path / "b" / "enterprise.yaml"
+    text = re.sub(r"Workloads(?=[/\]\s,}])", "Apps", path.read_text())
+    text = text.replace("    - name: Apps\n", "    - name: Apps\n      renamed_from: Workloads\n", 1)
+    text = text.replace("account: identity", "account: id-hub").replace("account: log-archive", "account: logs")
+    text = text.replace("accounts: [log-archive]", "accounts: [logs]")
+    text = text.replace("{name: web-prod,", "{name: shop-web, renamed_from: web-prod,")
+    path.write_text(text)
+    core = tmp_path / "b" / "fragments" / "core-accounts.yaml"
+    core.write_text(core.read_text().replace("{name: identity,", "{name: id-hub, renamed_from: identity,")
+                    .replace("{name: log-archive,", "{name: logs, renamed_from: log-archive,"))
+    return path
+
+
+def test_renames_keep_every_logical_id_stack_and_id(tmp_path):
+    before = build_plan(load_blueprint(BLUEPRINTS / "enterprise.yaml"))
+    after = build_plan(load_blueprint(renamed_enterprise(tmp_path)))
+
+    assert len(list(identities(before))) > 100
+    assert sorted(identities(after)) == sorted(identities(before))
+    assert [(s.name, s.account_id, s.region, s.resources, s.depends_on, s.after) for s in after.stacks] == \
+        [(s.name, s.account_id, s.region, s.resources, s.depends_on, s.after) for s in before.stacks]
+    old = {a.logical_id: a for a in before.accounts}
+    renamed = {a.name: a for a in after.accounts if a.created_as}
+    assert {n: (a.created_as, a.account_name) for n, a in renamed.items()} == {
+        "id-hub": ("identity", "identity"), "logs": ("log-archive", "log-archive"),
+        "shop-web": ("web-prod", "web-prod")}
+    for account in after.accounts:
+        was = old[account.logical_id]
+        # Only the blueprint name (and the OU path it sits in) changes; AccountName does not.
+        assert (account.stack, account.after, account.id, account.email, account.account_name) == \
+            (was.stack, was.after, was.id, was.email, was.account_name)
+    units = {u.logical_id: u for u in before.units}
+    assert sorted((units[u.logical_id].path, u.path, u.id == units[u.logical_id].id) for u in after.units
+                  if u.path != units[u.logical_id].path) == [
+        ("Workloads", "Apps", True), ("Workloads/NonProd", "Apps/NonProd", True),
+        ("Workloads/Prod", "Apps/Prod", True), ("Workloads/Prod/Payments", "Apps/Prod/Payments", True)]
+    # Guardrail SCPs on the renamed OU change their Name in place, never their logical id.
+    names = {p.logical_id: p.name for p in before.policies}
+    changed = [(names[p.logical_id], p.name) for p in after.policies if names[p.logical_id] != p.name]
+    assert sorted(changed) == [("globex-guardrails-logarchive-38c457-1", "globex-guardrails-logs-47337e-1"),
+                               ("globex-guardrails-workloadsprod-f21d1c-1", "globex-guardrails-appsprod-869588-1")]
+
+
+def test_renaming_keeps_the_account_in_its_place_in_the_creation_chain(tmp_path):
+    data = with_accounts(40)
+    before = {a.logical_id: (a.stack, a.after) for a in plan_of(tmp_path, data).accounts}
+    data["organization"]["accounts"][10].update(name="zz-renamed", renamed_from="wl-0007")
+    after = plan_of(tmp_path, data)
+    assert {a.logical_id: (a.stack, a.after) for a in after.accounts} == before
+    assert after.account("zz-renamed").account_name == "wl-0007"
