@@ -137,16 +137,19 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
         # aws:SourceAccount names the alarms' accounts; the ARN patterns only pin alarms and SNS topics of
         # the key's region (per-account lists would repeat the accounts and cost the policy's size).
         any_topic = {"ArnLike": {SNS_TOPIC: ctx.arn("sns", "*", "*")}}
+        alarms_to_topics = {"ArnLike": {**any_topic["ArnLike"],
+                                        "aws:SourceArn": ctx.arn("cloudwatch", "*", "alarm:*")}}
         statements.append(_allow(
-            "SnsCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"}, ["kms:Decrypt", "kms:GenerateDataKey*"],
-            {"StringEquals": {"aws:SourceAccount": _one(callers)},
-             "ArnLike": {**any_topic["ArnLike"], "aws:SourceArn": ctx.arn("cloudwatch", "*", "alarm:*")}}))
+            "SnsCloudWatchAlarms", {"Service": "cloudwatch.amazonaws.com"},
+            ["kms:Decrypt", "kms:GenerateDataKey*"],
+            {"StringEquals": {"aws:SourceAccount": _one(callers)}, **alarms_to_topics}))
         topics = {"ArnLike": {SNS_TOPIC: _one([ctx.arn("sns", a, "*") for a in callers])}}
         if ctx.grant_org_paths:
             statements.append(_allow(
                 "SnsCloudWatchAlarmsForOrgUnits", {"Service": "cloudwatch.amazonaws.com"},
                 ["kms:Decrypt", "kms:GenerateDataKey*"],
-                {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))}, **any_topic}))
+                {"ForAnyValue:StringLike": {"aws:SourceOrgPaths": _one(list(ctx.grant_org_paths))},
+                 **alarms_to_topics}))
         # EventBridge passes no aws:Source* keys to KMS (a condition on them would drop every event): the
         # SNS encryption context, present on every data key of a topic, names the topic instead.
         statements.append(_allow("SnsEventBridge", {"Service": "events.amazonaws.com"},

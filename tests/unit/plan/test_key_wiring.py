@@ -109,7 +109,8 @@ def test_a_key_granted_to_root_serves_the_management_accounts_alarm_topic(tmp_pa
     # the management account's CloudWatch alarms publish through an OU grant, to SNS topics of the region
     any_topic = {"kms:EncryptionContext:aws:sns:topicArn": "arn:aws:sns:us-east-1:*:*"}
     assert sids["SnsCloudWatchAlarmsForOrgUnits"]["Condition"] == {
-        "ForAnyValue:StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/r-a1b2/*"}, "ArnLike": any_topic}
+        "ForAnyValue:StringLike": {"aws:SourceOrgPaths": "o-a1b2c3d4e5/r-a1b2/*"},
+        "ArnLike": {**any_topic, "aws:SourceArn": "arn:aws:cloudwatch:us-east-1:*:alarm:*"}}
     assert sids["SnsEventBridge"]["Condition"] == {"ArnLike": any_topic}
     assert "LogBucketConfigDelivery" not in sids
 
