@@ -25,6 +25,10 @@ DESCRIPTION_MAX = 700
 DESCRIPTION_CHARS = re.compile(r"^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*$")
 SESSION_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
 SESSION_MIN, SESSION_MAX = 3600, 12 * 3600
+BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# How a bare number is read, tried in order; the ranges do not overlap: hours 1-12, minutes 60-720,
+# seconds 3600-43200 (what IAM role session durations use).
+DURATION_UNITS = (("hours", 3600), ("minutes", 60), ("seconds", 1))
 RELAY_STATE_MAX = 240
 # AWS managed policies by name, some under a path (job-function/ViewOnlyAccess, service-role/...).
 POLICY_NAME = re.compile(r"^(?:[\w+=,.@-]+/)*[\w+=,.@-]{1,128}$", re.ASCII)
@@ -316,6 +320,9 @@ def _managed_policies(names: list[str], loc: Loc) -> Iterator[Issue]:
 
 
 def _session_duration(value: str, loc: Loc) -> Iterator[Issue]:
+    if BARE_NUMBER.match(value):
+        yield _bare_duration(value, loc)
+        return
     match = SESSION_DURATION.match(value)
     if not match or not any(match.groups()):
         yield Issue("session-duration-invalid", f"session_duration {quote(value)} is not an ISO 8601 "
@@ -328,6 +335,28 @@ def _session_duration(value: str, loc: Loc) -> Iterator[Issue]:
         yield Issue("session-duration-out-of-range", f"session_duration {quote(value)} is "
                     f"{total / 3600:g} hours; allowed: PT1H-PT12H", hint="IAM Identity Center sessions "
                     "last 1 to 12 hours", loc=loc)
+
+
+def _bare_duration(value: str, loc: Loc) -> Issue:
+    """A number without a unit: name the ISO 8601 duration it most likely means."""
+    number = float(value)
+    for unit, seconds in DURATION_UNITS:
+        total = number * seconds
+        if SESSION_MIN <= total <= SESSION_MAX and total == int(total):
+            iso = iso_duration(int(total))
+            return Issue("session-duration-number", f"session_duration {value} is a number without a unit; "
+                         f"IAM Identity Center takes an ISO 8601 duration, PT1H-PT12H: {value} {unit} is {iso}",
+                         hint=f"write `session_duration: {iso}`", loc=loc)
+    return Issue("session-duration-number", f"session_duration {value} is a number without a unit, and no "
+                 "unit makes it 1 to 12 hours; IAM Identity Center takes an ISO 8601 duration, PT1H-PT12H",
+                 hint="write hours and minutes as PT<hours>H<minutes>M, e.g. `session_duration: PT4H`", loc=loc)
+
+
+def iso_duration(seconds: int) -> str:
+    """3600 → 'PT1H', 5400 → 'PT1H30M'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return "PT" + "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
 
 
 def _provider_account(account: str | None, default: str | None, loc: Loc) -> Iterator[Issue]:

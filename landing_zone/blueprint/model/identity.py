@@ -95,8 +95,15 @@ class PermissionSet(Model):
 
     name: str = Field(description="1-32 characters of [\\w+=,.@-]. Required.")
     description: str = Field(default="", description="Description. Default: empty.")
-    session_duration: str = Field(default="PT1H", description="ISO 8601 duration PT1H-PT12H. "
-                                  "Default: PT1H.")
+    session_duration: str = Field(default="PT1H", description="ISO 8601 duration PT1H-PT12H (PT4H, "
+                                  "PT8H30M). Default: PT1H.")
+
+    @field_validator("session_duration", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: Any) -> Any:
+        # `session_duration: 60` reaches the checks as "60", which they reject with the ISO 8601
+        # form (PT1H) at once, rather than first asking for quotes and then for the form.
+        return str(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else value
     managed_policies: list[str] = Field(default_factory=list, description="AWS managed policy names "
                                         "(with their path, e.g. job-function/ViewOnlyAccess) or ARNs. "
                                         "Default: none.")

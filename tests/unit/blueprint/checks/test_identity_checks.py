@@ -126,6 +126,9 @@ CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
     ("session-12h", lambda d: ps(d).update(session_duration="PT12H"), set()),
     ("session-90m", lambda d: ps(d).update(session_duration="PT1H30M"), set()),
     ("session-words", lambda d: ps(d).update(session_duration="4 hours"), {("session-duration-invalid", f"{PS}.session_duration")}),
+    ("session-number", lambda d: ps(d).update(session_duration=60), {("session-duration-number", f"{PS}.session_duration")}),
+    ("session-quoted-number", lambda d: ps(d).update(session_duration="60"),
+     {("session-duration-number", f"{PS}.session_duration")}),
     ("job-function-policy", lambda d: ps(d).update(managed_policies=["job-function/ViewOnlyAccess"]), set()),
     ("policy-name-bad", lambda d: ps(d).update(managed_policies=["Admin Access"]),
      {("policy-name-invalid", f"{PS}.managed_policies[Admin Access]")}),
@@ -178,6 +181,27 @@ def test_identity_check(tmp_path, name, mutate, expected):
     data = base()
     mutate(data)
     assert_issues(tmp_path, data, set(expected))
+
+
+@pytest.mark.parametrize("value, meant", [
+    (60, "60 minutes is PT1H"), ("90", "90 minutes is PT1H30M"), (4, "4 hours is PT4H"),
+    (1.5, "1.5 hours is PT1H30M"), (600, "600 minutes is PT10H"), (3600, "3600 seconds is PT1H"),
+    (30, None), (13, None), (0, None),
+], ids=["minutes", "quoted-minutes", "hours", "fraction-of-hours", "ten-hours-in-minutes", "seconds",
+        "below-range", "above-range", "zero"])
+def test_a_bare_number_gets_the_iso_8601_form_at_once(tmp_path, value, meant):
+    data = base()
+    ps(data)["session_duration"] = value
+    with pytest.raises(BlueprintError) as info:
+        load_blueprint(write(tmp_path, data))
+    (issue,) = info.value.issues
+    assert issue.code == "session-duration-number" and f"session_duration {value} " in issue.message
+    assert "PT1H-PT12H" in issue.message
+    if meant:
+        assert issue.message.endswith(meant)
+        assert issue.hint == f"write `session_duration: {meant.rsplit(' ', 1)[1]}`"
+    else:
+        assert "no unit makes it 1 to 12 hours" in issue.message and "PT<hours>H" in issue.hint
 
 
 def test_landing_zone_prefix_on_a_federated_role_is_a_warning(tmp_path):
