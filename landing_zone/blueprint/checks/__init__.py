@@ -54,6 +54,7 @@ CHECKS: tuple[Check, ...] = (
     network.vpcs_shared_with_the_same_targets_do_not_overlap,
     network.shares_skip_the_management_account,
     network.network_regions_are_governed,
+    network.directory_domain_is_forwarded_once,
     directory_checks.directory_names_are_valid,
     directory_checks.directory_trusts_are_valid,
     directory_checks.directory_features_match_type,

@@ -29,6 +29,8 @@ MIN_PREFIX, MAX_PREFIX = 16, 28
 MAX_TEMPLATE_ENTRIES = 100
 # Names reserved for AWS-managed prefix lists.
 RESERVED_PREFIX = "com.amazonaws"
+# Directory types whose stack forwards the domain to the directory's DNS (shared with share_with).
+DIRECTORY_FORWARDS = ("microsoft-ad", "simple")
 
 Network4 = ipaddress.IPv4Network
 
@@ -270,3 +272,31 @@ def names_management_account(bp: Blueprint, name: str) -> bool:
     """The management account's id, or `management` when no member account has that name."""
     return name == bp.organization.management_account_id or (
         name == "management" and name not in accounts_by_name(bp))
+
+
+def directory_domain_is_forwarded_once(bp: Blueprint) -> Iterator[Issue]:
+    """A directory shared with OUs or accounts also forwards its own domain to its domain controllers
+    (a FORWARD rule shared with its share_with); a resolver rule for the same domain reaching any of
+    the same accounts gives them two rules for one domain, pointing at different servers."""
+    directory = bp.identity.directory if bp.identity else None
+    if directory is None or directory.type not in DIRECTORY_FORWARDS or not directory.share_with \
+            or directory.share_with.is_empty():
+        return
+    domain = directory.domain.rstrip(".").lower()
+    units_of = {name: account_unit(bp, a) or ROOT for name, a in accounts_by_name(bp).items()}
+    for i, rule in enumerate(bp.network.resolver_rules):
+        if rule.domain.rstrip(".").lower() != domain or rule.share_with is None or rule.share_with.is_empty():
+            continue
+        if _reach_common([rule.share_with], [directory.share_with], units_of):
+            yield Issue("resolver-rule-duplicates-directory",
+                        f"resolver rule {rule.name!r} forwards {quote(rule.domain)}, the domain of "
+                        f"identity.directory, which already forwards it to its domain controllers with a rule "
+                        f"shared with the same accounts ({_targets(directory.share_with)}); a VPC uses only "
+                        "one rule per domain, so which servers answer would depend on the account",
+                        hint=f"drop resolver rule {rule.name!r} (the directory's own rule answers for "
+                             f"{domain}), or share it only with accounts the directory is not shared with",
+                        loc=RESOLVER_RULES + (i, "domain"), related=("identity", "directory", "domain"))
+
+
+def _targets(targets: Targets) -> str:
+    return ", ".join([*targets.units, *targets.accounts])

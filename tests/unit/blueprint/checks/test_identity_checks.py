@@ -70,6 +70,19 @@ def trust(d):
 
 
 D = "identity.directory"
+RULE = "network.resolver_rules[corp].domain"
+
+
+def forwarded_twice(domain: str = "corp.example.com", rule_units: list | None = None,
+                    directory_units: list | None = None, **directory_changes) -> Callable[[dict], None]:
+    """The directory shared with `directory_units` and a resolver rule for `domain` shared with `rule_units`."""
+    def mutate(d: dict) -> None:
+        directory(d).update(share_with={"units": directory_units or ["Workloads"]}, **directory_changes)
+        rule = {"name": "corp", "domain": domain, "vpc": "identity", "target_ips": ["10.1.0.10"]}
+        if rule_units is not None:
+            rule["share_with"] = {"units": rule_units}
+        d["network"]["resolver_rules"] = [rule]
+    return mutate
 PS = "identity.identity_center.permission_sets[Admin]"
 ROLE = "identity.oidc_providers[github].roles[deploy]"
 CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
@@ -115,6 +128,17 @@ CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
      {("directory-replica-region-duplicate", f"{D}.replicate_to[us-east-1].region")}),
     ("replica-subnets-one-az", lambda d: d["network"]["vpcs"][1]["subnets"][1].update(az_id="euw1-az1"),
      {("directory-subnets-same-az", f"{D}.replicate_to[eu-west-1].region")}),
+    ("domain-forwarded-twice-to-an-ou-below", forwarded_twice(rule_units=["Workloads/Prod"]),
+     {("resolver-rule-duplicates-directory", RULE)}),
+    ("domain-forwarded-twice-to-root", forwarded_twice(rule_units=["Root"]),
+     {("resolver-rule-duplicates-directory", RULE)}),
+    ("domain-forwarded-twice-spelt-differently", forwarded_twice("Corp.Example.com.", rule_units=["Workloads"]),
+     {("resolver-rule-duplicates-directory", RULE)}),
+    ("domain-forwarded-to-other-ous", forwarded_twice(rule_units=["Security"]), set()),
+    ("domain-rule-not-shared", forwarded_twice(rule_units=None), set()),
+    ("other-domain-to-the-same-ous", forwarded_twice("onprem.example.com", rule_units=["Workloads"]), set()),
+    ("domain-of-an-unshared-directory", lambda d: (forwarded_twice(rule_units=["Workloads"])(d),
+                                                   directory(d).pop("share_with")), set()),
     ("ps-name-33", lambda d: ps(d).update(name="A" * 33), {("permission-set-name-invalid",
                                                           f"identity.identity_center.permission_sets[{'A' * 33}].name"),
                                                          ("assignment-permission-set-unknown",
