@@ -1,4 +1,4 @@
-"""Generates the README's "Blueprint reference" (Markdown) from the pydantic blueprint models."""
+"""Generates the README's "Blueprint reference" (from the pydantic models) and its table of Issue codes."""
 from __future__ import annotations
 
 import argparse
@@ -14,6 +14,7 @@ from pydantic import BaseModel, StringConstraints
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from landing_zone.blueprint import codes
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, REGION_PATTERN
 
@@ -105,23 +106,7 @@ def reference_markdown(root: type[BaseModel] = Blueprint) -> str:
                      default_text(info), _text(info.description or ""))
             out.append("| " + " | ".join(_cell(c) for c in cells) + " |")
         out.append("")
-    out += checks_markdown()
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-def checks_markdown() -> list[str]:
-    """Every semantic check, in the order it runs, with the rule its docstring states."""
-    from landing_zone.blueprint.checks import CHECKS
-
-    out = ['<a id="checks"></a>', "", "### Semantic checks", "",
-           "After the schema, these run in order (`landing_zone/blueprint/checks/`); building the plan "
-           "adds the stack budget (450 resources), SCP packing and attachment limits, and linting of "
-           "every policy document emitted.", ""]
-    for check in CHECKS:
-        area = check.__module__.rsplit(".", 1)[-1]
-        doc = " ".join((check.__doc__ or "").split())
-        out.append(f"- `{area}.{check.__name__}`: {_text(doc)}")
-    return out + [""]
 
 
 def type_text(annotation: Any, metadata: list[Any] | None = None,
@@ -168,43 +153,62 @@ def default_text(info: FieldInfo) -> str:
     return f"`{_yaml_value(info.default)}`"
 
 
-def replace_block(text: str, block: str) -> str:
+def replace_block(text: str, block: str, begin: str = BEGIN, end: str = END) -> str:
     """`text` with everything between the markers replaced by `block`."""
-    start, end = text.find(BEGIN), text.find(END)
-    if start < 0 or end < 0 or end < start:
-        raise ValueError(f"the markers {BEGIN} and {END} are missing or out of order")
-    return text[: start + len(BEGIN)] + "\n\n" + block.rstrip("\n") + "\n\n" + text[end:]
+    start, stop = text.find(begin), text.find(end)
+    if start < 0 or stop < 0 or stop < start:
+        raise ValueError(f"the markers {begin} and {end} are missing or out of order")
+    return text[: start + len(begin)] + "\n\n" + block.rstrip("\n") + "\n\n" + text[stop:]
+
+
+def blocks() -> list[tuple[str, str, str]]:
+    """(begin marker, end marker, generated text) of every block this module keeps up to date."""
+    return [(BEGIN, END, reference_markdown()), (codes.BEGIN, codes.END, codes.codes_markdown())]
+
+
+def update(text: str) -> str:
+    """`text` with every generated block it holds brought up to date; ValueError if it holds none.
+
+    Each block stands alone between its markers, so either can move to another file.
+    """
+    present = [b for b in blocks() if b[0] in text or b[1] in text]
+    if not present:
+        raise ValueError("the markers " + ", ".join(f"{b} ... {e}" for b, e, _ in blocks()) + " are missing")
+    for begin, end, block in present:
+        text = replace_block(text, block, begin, end)
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m landing_zone.blueprint.reference",
-                                     description="Print the blueprint reference, or keep a file's "
-                                                 "reference block (between the markers) up to date.")
+                                     description="Print the blueprint reference and the table of issue "
+                                                 "codes, or keep a file's blocks (between their markers) up "
+                                                 "to date.")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", metavar="FILE", help="replace the reference block in FILE")
-    group.add_argument("--check", metavar="FILE", help="exit 1 if the reference block in FILE is stale")
+    group.add_argument("--write", metavar="FILE", help="replace the generated blocks in FILE")
+    group.add_argument("--check", metavar="FILE", help="exit 1 if a generated block in FILE is stale")
     args = parser.parse_args(argv)
     if not args.write and not args.check:
-        sys.stdout.write(reference_markdown())
+        sys.stdout.write("\n".join(block for _, _, block in blocks()))
         return 0
     path = Path(args.write or args.check)
     try:
         text = path.read_text(encoding="utf-8")
-        updated = replace_block(text, reference_markdown())
+        updated = update(text)
     except (OSError, ValueError) as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 2
     if args.check:
         if updated != text:
-            print(f"{path}: the blueprint reference is stale; run `{COMMAND}`", file=sys.stderr)
+            print(f"{path}: the generated reference is stale; run `{COMMAND}`", file=sys.stderr)
             return 1
-        print(f"{path}: the blueprint reference is up to date")
+        print(f"{path}: the generated reference is up to date")
         return 0
     if updated != text:
         path.write_text(updated, encoding="utf-8")
-        print(f"{path}: blueprint reference updated")
+        print(f"{path}: generated reference updated")
     else:
-        print(f"{path}: blueprint reference already up to date")
+        print(f"{path}: generated reference already up to date")
     return 0
 
 
