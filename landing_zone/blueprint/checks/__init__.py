@@ -59,6 +59,7 @@ CHECKS: tuple[Check, ...] = (
     directory_checks.directory_trusts_are_valid,
     directory_checks.directory_features_match_type,
     directory_checks.directory_subnets_are_in_two_azs,
+    directory_checks.directory_lives_in_the_identity_account,
     identity_checks.permission_sets_are_valid,
     identity_checks.assignments_are_valid,
     identity_checks.access_control_attributes_are_valid,

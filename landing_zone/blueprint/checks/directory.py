@@ -9,6 +9,7 @@ from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.identity import Directory
 from landing_zone.blueprint.model.network import Vpc
+from landing_zone.blueprint.query import account_role, accounts_by_name
 from landing_zone.blueprint.suggest import suggest
 
 DIRECTORY: Loc = ("identity", "directory")
@@ -241,3 +242,28 @@ def _is_ipv4(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def directory_lives_in_the_identity_account(bp: Blueprint) -> Iterator[Issue]:
+    """The directory holds every user's credentials: it lives in the account whose role says so (role
+    identity, where federation providers default too), never in a workload or shared-services account
+    picked by accident. An unknown account is reported by owning_accounts_exist."""
+    d = bp.identity.directory
+    accounts = accounts_by_name(bp)
+    if d is None or d.account not in accounts or account_role(bp, accounts[d.account]) == "identity":
+        return
+    holder = next((a.name for a in bp.organization.accounts if account_role(bp, a) == "identity"), None)
+    held = f"account {holder!r} has role identity" if holder else "no account has role identity"
+    role = account_role(bp, accounts[d.account])
+    if holder:
+        fix = f"move the directory (and its VPC) to account {holder!r}" + (
+            "" if role else f", or give {d.account!r} the role instead of {holder!r}")
+    elif role:
+        fix = (f"give `role: identity` to the account that should hold the directory and move it there "
+               f"({d.account!r} keeps role {role!r}: an account has one role)")
+    else:
+        fix = f"add `role: identity` to account {d.account!r} (one account holds it)"
+    yield Issue("directory-account-not-identity",
+                f"identity.directory.account {quote(d.account)} has {f'role {role!r}' if role else 'no role'}; "
+                f"allowed: the account with role identity ({held})",
+                hint=f"{fix}: the directory belongs in the identity account", loc=DIRECTORY + ("account",))

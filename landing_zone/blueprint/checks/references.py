@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from landing_zone.blueprint.checks.network import names_management_account
-from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import accounts_by_name, unit_paths, walk_models, walk_targets
@@ -36,5 +36,22 @@ def owning_accounts_exist(bp: Blueprint) -> Iterator[Issue]:
             continue
         owner = getattr(model, "account", None)
         if isinstance(owner, str) and owner not in accounts:
-            yield Issue("account-unknown", f"account {owner!r} does not exist",
-                        hint=suggest(owner, accounts), loc=loc + ("account",))
+            if names_management_account(bp, owner):
+                yield _management_owner(owner, loc)
+            else:
+                yield Issue("account-unknown", f"account {owner!r} does not exist",
+                            hint=suggest(owner, accounts), loc=loc + ("account",))
+
+
+def _management_owner(owner: str, loc: Loc) -> Issue:
+    """The management account is not a member account: no SCP reaches it, so no guardrail protects
+    what it owns, and the landing zone keeps it to the organization's own stacks."""
+    key = loc[:1] == ("keys",)
+    return Issue(
+        "account-is-management", f"account {owner!r} is the management account; allowed: a member account "
+        "from organization.accounts. The management account owns nothing but the organization's own "
+        "stacks: no SCP applies to it, so no guardrail could protect " + ("a key" if key else "this") + " there",
+        hint=("own the key in a member account and let the management account's services use it through "
+              "`services:` (the organization trail writes with the log archive's key, `services: [cloudtrail]`)"
+              if key else "move it to a member account (network, identity, or one of its own)"),
+        loc=loc + ("account",))

@@ -43,7 +43,8 @@ class Directory(Model):
     type: Literal["microsoft-ad", "connector", "simple"] = Field(
         default="microsoft-ad", description="microsoft-ad (AWS Managed Microsoft AD), connector (AD "
         "Connector) or simple (Simple AD). Default: microsoft-ad.")
-    account: str = Field(description="Owning account name (role identity). Required.")
+    account: str = Field(description="Owning account name: the account with role identity (checked). "
+                         "Required.")
     region: Region = Field(description="Region. Required.")
     vpc: str = Field(description="VPC by name, owned by the same account. Required.")
     subnets: list[str] = Field(description="Two subnet names in two different AZs. Required.")

@@ -139,6 +139,14 @@ CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
     ("other-domain-to-the-same-ous", forwarded_twice("onprem.example.com", rule_units=["Workloads"]), set()),
     ("domain-of-an-unshared-directory", lambda d: (forwarded_twice(rule_units=["Workloads"])(d),
                                                    directory(d).pop("share_with")), set()),
+    ("directory-in-a-workload-account", lambda d: (
+        d["organization"]["accounts"][-1].update(role=None),
+        d["organization"]["accounts"][2].update(role="identity")),
+     {("directory-account-not-identity", f"{D}.account")}),
+    ("directory-role-from-a-template", lambda d: (
+        d["organization"].update(account_templates={"id": {"role": "identity"}}),
+        d["organization"]["accounts"][-1].pop("role"), d["organization"]["accounts"][-1].update(template="id")),
+     set()),
     ("ps-name-33", lambda d: ps(d).update(name="A" * 33), {("permission-set-name-invalid",
                                                           f"identity.identity_center.permission_sets[{'A' * 33}].name"),
                                                          ("assignment-permission-set-unknown",
@@ -250,3 +258,23 @@ def test_provider_without_account_and_no_identity_account(tmp_path):
         load_blueprint(write(tmp_path, data))
     codes = [i.code for i in info.value.issues]
     assert "federation-account-missing" in codes
+
+
+@pytest.mark.parametrize("holder, message, hint", [
+    ("app1", "has no role; allowed: the account with role identity (account 'app1' has role identity)",
+     "move the directory (and its VPC) to account 'app1', or give 'identity' the role instead of 'app1'"),
+    (None, "has no role; allowed: the account with role identity (no account has role identity)",
+     "add `role: identity` to account 'identity'"),
+], ids=["another-account-holds-the-role", "nobody-holds-the-role"])
+def test_directory_outside_the_identity_account_says_where_it_belongs(tmp_path, holder, message, hint):
+    data = base()
+    data["organization"]["accounts"][-1].pop("role")
+    for account in data["organization"]["accounts"]:
+        if account["name"] == holder:
+            account["role"] = "identity"
+    data["identity"]["oidc_providers"][0]["account"] = "identity"   # no default account without the role
+    with pytest.raises(BlueprintError) as info:
+        load_blueprint(write(tmp_path, data))
+    (issue,) = [i for i in info.value.issues if i.code == "directory-account-not-identity"]
+    assert issue.message == f"identity.directory.account 'identity' {message}"
+    assert issue.hint.startswith(hint) and issue.path == "identity.directory.account"

@@ -95,6 +95,18 @@ CASES: list[tuple[str, Callable[[dict], None], set[tuple[str, str]]]] = [
     ("key-owner-unknown", lambda d: d.update(keys=[
         {"alias": "alias/x", "account": "security", "primary_region": "us-east-1"}]),
      {("account-unknown", "keys[alias/x].account")}),
+    ("key-owner-management-by-name", lambda d: d.update(keys=[
+        {"alias": "alias/x", "account": "management", "primary_region": "us-east-1"}]),
+     {("account-is-management", "keys[alias/x].account")}),
+    ("key-owner-management-by-id", lambda d: d.update(keys=[
+        {"alias": "alias/x", "account": "111111111111", "primary_region": "us-east-1"}]),
+     {("account-is-management", "keys[alias/x].account")}),
+    ("vpc-owner-management", lambda d: d.update(network={"vpcs": [
+        {"name": "v", "account": "management", "region": "us-east-1", "cidr": "10.0.0.0/16", "subnets": []}]}),
+     {("account-is-management", "network.vpcs[v].account")}),
+    ("key-owner-member-called-management", lambda d: (
+        accounts(d).append({"name": "management", "email": "m@example.com", "unit": "Security"}),
+        d.update(keys=[{"alias": "alias/x", "account": "management", "primary_region": "us-east-1"}])), set()),
 ]
 
 
