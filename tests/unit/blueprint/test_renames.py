@@ -163,3 +163,39 @@ def test_renames_under_an_unnamed_entry_wait_for_that_entry(tmp_path):
     with pytest.raises(BlueprintError) as exc:
         load_blueprint(write(tmp_path, text))
     assert {i.code for i in exc.value.issues} == {"wrong-type"}
+
+
+@pytest.mark.parametrize("mutate, code, path, hint", [
+    (lambda d: (rename_app1(renamed_from="app1")(d), d.update(keys=[
+        {"alias": "alias/x", "account": "app1", "primary_region": "us-east-1"}])),
+     "account-unknown", "keys[alias/x].account", "'app1' was renamed to 'shop' (its renamed_from): use the new name"),
+    (lambda d: (rename_app1(renamed_from="app1")(d), d.update(policies=[
+        {"name": "p", "type": "tag", "targets": {"accounts": ["app1"]},
+         "document": {"tags": {"cc": {"tag_key": {"@@assign": "CostCenter"}}}}}])),
+     "target-account-unknown", "policies[p].targets.accounts[app1]", "'app1' was renamed to 'shop'"),
+    (lambda d: (rename_workloads(renamed_from="Workloads")(d), d.update(policies=[
+        {"name": "p", "type": "tag", "targets": {"units": ["Workloads/Prod"]},
+         "document": {"tags": {"cc": {"tag_key": {"@@assign": "CostCenter"}}}}}])),
+     "target-unit-unknown", "policies[p].targets.units[Workloads/Prod]", "'Workloads/Prod' was renamed to 'Apps/Prod'"),
+], ids=["owner", "account-target", "ou-target-under-a-renamed-ou"])
+def test_an_old_name_left_behind_points_at_the_new_one(tmp_path, mutate, code, path, hint):
+    data = minimal()
+    mutate(data)
+    with pytest.raises(BlueprintError) as exc:
+        load(tmp_path, data, SYNCED)
+    (issue,) = exc.value.issues
+    assert (issue.code, issue.path) == (code, path) and issue.hint.startswith(hint), issue.format()
+
+
+@pytest.mark.parametrize("mutate, path", [
+    (lambda d: accounts(d)[2].update(renamed_from=["app0"]), "organization.accounts[app1].renamed_from"),
+    (lambda d: accounts(d)[2].update(renamed_from={"name": "app0"}), "organization.accounts[app1].renamed_from"),
+    (lambda d: units(d)[1].update(renamed_from=["Old"]), "organization.units[Workloads].renamed_from"),
+    (lambda d: units(d)[1].update(renamed_from=7), "organization.units[Workloads].renamed_from"),
+], ids=["account-list", "account-mapping", "unit-list", "unit-number"])
+def test_a_renamed_from_that_is_no_string_is_one_type_issue(tmp_path, mutate, path):
+    data = minimal()
+    mutate(data)
+    with pytest.raises(BlueprintError) as exc:
+        load(tmp_path, data, ids_with(accounts={"app0": "555555555555"}, units={"Old": "ou-a1b2-99999999"}))
+    assert [(i.code, i.path) for i in exc.value.issues] == [("wrong-type", path)]
