@@ -57,7 +57,8 @@ def _identity_risks(lost: list[ResourceChange], added: list[ResourceChange],
             risks.append(Risk(DATA_LOSS, f"{noun}-renamed", change.stack, change.logical_id, change.resource_type,
                               f"{what} reappears as {new_change.logical_id}{where} ({_describe(change.resource_type, new)}): "
                               "CloudFormation would create a new one instead of renaming it, and stop managing "
-                              "the old one (retained)"))
+                              f"the old one (retained); to rename it, give the new entry `renamed_from: "
+                              f"{old.get('AccountName' if change.resource_type == ACCOUNT else 'Name', '?')}`"))
         else:
             risks.append(Risk(DATA_LOSS, f"{noun}-removed", change.stack, change.logical_id, change.resource_type,
                               f"{what} leaves the landing zone: CloudFormation stops managing it (retained, not "

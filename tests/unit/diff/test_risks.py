@@ -75,3 +75,4 @@ def test_a_rename_says_what_reappears_where():
     head = stacks(a={}, b={"AccountShop": account("shop", "a@x.com")})
     (risk,) = find_risks(diff_stacks(base, head), base, head)
     assert risk.message.startswith("account app1 (a@x.com) reappears as AccountShop in b (account shop (a@x.com))")
+    assert risk.message.endswith("to rename it, give the new entry `renamed_from: app1`")
