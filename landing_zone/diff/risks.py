@@ -54,11 +54,16 @@ def _identity_risks(lost: list[ResourceChange], added: list[ResourceChange],
         elif match:
             new_change, new = match
             where = "" if new_change.stack == change.stack else f" in {new_change.stack}"
-            risks.append(Risk(DATA_LOSS, f"{noun}-renamed", change.stack, change.logical_id, change.resource_type,
-                              f"{what} reappears as {new_change.logical_id}{where} ({_describe(change.resource_type, new)}): "
-                              "CloudFormation would create a new one instead of renaming it, and stop managing "
-                              f"the old one (retained); to rename it, give the new entry `renamed_from: "
-                              f"{old.get('AccountName' if change.resource_type == ACCOUNT else 'Name', '?')}`"))
+            again = f"{what} reappears as {new_change.logical_id}{where} ({_describe(change.resource_type, new)}): "
+            if change.resource_type == ACCOUNT:
+                risks.append(Risk(DATA_LOSS, "account-renamed", change.stack, change.logical_id, ACCOUNT,
+                                  again + "CloudFormation would create a new account instead of renaming it, and "
+                                  "stop managing the old one (retained); to rename it, give the new entry "
+                                  f"`renamed_from: {old.get('AccountName', '?')}`"))
+            else:       # the same Name elsewhere: moved, and ParentId is create-only
+                risks.append(Risk(DATA_LOSS, "ou-moved", change.stack, change.logical_id, OU,
+                                  again + "an OU cannot move to another parent, so CloudFormation would create a "
+                                  "new OU and stop managing the old one (retained), with what is attached to it"))
         else:
             risks.append(Risk(DATA_LOSS, f"{noun}-removed", change.stack, change.logical_id, change.resource_type,
                               f"{what} leaves the landing zone: CloudFormation stops managing it (retained, not "

@@ -46,7 +46,7 @@ BUCKET = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}}
      stacks(a={"AccountApp1": account("app1", "a@x.com", "ou-2")}), []),
     (stacks(o={"OuProd": unit("Prod", {"Fn::GetAtt": ["OuWorkloads", "Id"]})}),
      stacks(o={"OuPlatformProd": unit("Prod", {"Fn::GetAtt": ["OuPlatform", "Id"]})}),
-     [(DATA_LOSS, "ou-renamed", "o", "OuProd")]),
+     [(DATA_LOSS, "ou-moved", "o", "OuProd")]),
     (stacks(k={"Key": KEY}), stacks(k={"Key": KEY_MULTI}), [(WARNING, "retained-replaced", "k", "Key")]),
     (stacks(k={"Key": {**KEY, "UpdateReplacePolicy": "Delete"}}), stacks(k={"Key": KEY_MULTI}),
      [(DATA_LOSS, "stateful-replaced", "k", "Key")]),
