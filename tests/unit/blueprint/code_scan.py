@@ -81,6 +81,9 @@ def scan_source(source: str, name: str, scan: Scan, *, layered: bool = True) -> 
                       and isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
             if callee == "Issue" or (layered and (callee in CARRIERS or is_add)):
                 _code_argument(node, callee or "", site, scan)
+            elif layered and any(k.arg == "severity" for k in node.keywords):
+                # replace(issue, severity=...) would raise a code with another severity than registered.
+                scan.untraceable.append(f"{site}: severity set outside Issue(...) by {ast.unparse(node.func)}()")
         elif layered and isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             if any(isinstance(t, ast.Name) and t.id in CODE_NAMES for t in targets):

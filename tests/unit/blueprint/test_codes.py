@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from landing_zone.blueprint import codes
+from landing_zone.blueprint import codes, reference
 from landing_zone.blueprint.codes import RegistryError, lookup, parse, registered
 from landing_zone.blueprint.reference import COMMAND, replace_block
 from tests.unit.blueprint import code_scan
@@ -57,6 +57,8 @@ SCAN_CASES = [
     ("computed-code", "Issue(make_code(), 'm')", {}, [], ["make_code()"]),
     ("computed-severity", 'Issue("new-code", "m", severity=level)', {"new-code": set()}, [],
      ["severity=level"]),
+    ("severity-replaced", 'replace(issue, severity="warning")', {}, [],
+     ["severity set outside Issue(...) by replace()"]),
 ]
 
 
@@ -221,3 +223,16 @@ def test_table_has_a_row_and_an_anchor_for_every_code_and_family():
     for family in codes.families():
         assert f'<a id="{family.anchor}"></a>`{family.pattern}`' in markdown
     assert markdown.count("| Code | Severity | Summary |") == len(codes.areas())
+
+
+def test_the_table_of_codes_stands_alone_between_its_markers(tmp_path, capsys):
+    """The table can move to a page of its own: the generator keeps whichever blocks a file holds."""
+    page = tmp_path / "issue-codes.md"
+    page.write_text(f"# Issue codes\n\n{codes.BEGIN}\nstale table\n{codes.END}\n", encoding="utf-8")
+    assert reference.main(["--check", str(page)]) == 1
+    assert COMMAND in capsys.readouterr().err
+    assert reference.main(["--write", str(page)]) == 0
+    assert reference.main(["--check", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert '<a id="issue-key-alias-prefix"></a>`key-alias-prefix`' in text
+    assert "stale table" not in text and reference.BEGIN not in text and "### Top level" not in text
