@@ -73,12 +73,15 @@ def test_matrix(synthesized, tmp_path):
     assert len(lines) == 2 + 7
 
 
-def test_explain_synthesizes_when_no_cdk_out_is_given():
+def test_explain_synthesizes_when_no_cdk_out_is_given(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)           # the synthesis is cached under ./cdk.out/.lz-cache
     result = CliRunner().invoke(cli, ["explain", "-b", STANDARD, "--account", "audit", "--action",
                                       "cloudtrail:StopLogging", "--resource",
                                       "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail", "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["decision"] == "explicit-deny"
+    assert json.loads(result.stdout)["decision"] == "explicit-deny"
+    assert "synthesizing acme (offline)" in result.stderr
+    assert list((tmp_path / "cdk.out" / ".lz-cache").iterdir())
 
 
 @pytest.mark.parametrize("identity, boundary, expected", [
