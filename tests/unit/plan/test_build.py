@@ -12,6 +12,7 @@ import pytest
 
 from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
+from landing_zone.checks.schemas import resource_schema
 from landing_zone.plan import build as build_module
 from landing_zone.plan import build_plan
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY
@@ -189,3 +190,16 @@ def test_renaming_keeps_the_account_in_its_place_in_the_creation_chain(tmp_path)
     after = plan_of(tmp_path, data)
     assert {a.logical_id: (a.stack, a.after) for a in after.accounts} == before
     assert after.account("zz-renamed").account_name == "wl-0007"
+
+
+def test_the_rename_design_matches_cloudformations_schemas():
+    """Why a renamed account keeps its AccountName and a renamed OU does not: AccountName is not
+    create-only (no replacement), but the account handler's update calls nothing that renames an
+    account (its code refuses an AccountName change), while the OU handler updates Name in place and
+    only ParentId is create-only (an OU cannot move). If the schema gains a way to rename, revisit."""
+    account = resource_schema("AWS::Organizations::Account")
+    assert "/properties/AccountName" not in account.get("createOnlyProperties", [])
+    assert not [p for p in account["handlers"]["update"]["permissions"] if p.startswith("account:")]
+    unit = resource_schema("AWS::Organizations::OrganizationalUnit")
+    assert unit["createOnlyProperties"] == ["/properties/ParentId"]
+    assert "organizations:UpdateOrganizationalUnit" in unit["handlers"]["update"]["permissions"]
