@@ -64,10 +64,7 @@ LAMBDA: tuple[Acknowledgement, ...] = (
     # our handlers behind it (OnEvent, IsComplete; the framework's own are lower-case onEvent, isComplete)
     *_functions("*OnEvent*", "Landing zone custom-resource handler"),
     *_functions("*IsComplete*", "Landing zone custom-resource status handler"),
-    # aws-cdk-lib's BucketDeployment (the Guard rule files) and cross-region references (key ARNs)
-    *_functions("CustomCDKBucketDeployment*", "aws-cdk-lib BucketDeployment handler",
-                environment="its environment holds no secret (aws-cdk-lib sets none we control); Lambda "
-                            "encrypts environment variables at rest with its AWS managed key"),
+    # aws-cdk-lib's cross-region references (key ARNs)
     *_functions("CustomCrossRegionExport*", "aws-cdk-lib cross-region reference handler (a key's ARN for "
                 "its replica's stack)", no_vpc="calls only SSM Parameter Store; " + NO_VPC),
 )

@@ -63,7 +63,7 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
     # --- aws-cdk-lib's custom-resource Provider framework (custom_resources.Provider) -------------
     A(LAMBDA_BASIC, "*/ServiceRole/Resource",
       "AWSLambdaBasicExecutionRole is the minimal managed policy for CloudWatch Logs of a Lambda "
-      "function (custom-resource handlers, Provider framework, BucketDeployment): CreateLogGroup, "
+      "function (custom-resource handlers, Provider framework): CreateLogGroup, "
       "CreateLogStream, PutLogEvents"),
     A("AwsSolutions-IAM5[Resource::<{*}.Arn>:*]", "*/Provider/framework-*/ServiceRole/DefaultPolicy/Resource",
       "CDK Provider framework: aws-cdk-lib grants lambda:InvokeFunction on the user handler's ARN and "
@@ -111,12 +111,6 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
       "caller's EC2 permissions (ids unknown until created): limited to this account's security groups, "
       "network interfaces, subnets and VPCs in the replica regions named here; ec2:Vpc cannot pin the VPC "
       "because its id lives in the replica region's network export, read at deploy time"),
-    # --- aws-cdk-lib's BucketDeployment (the Guard rule files) ------------------------------------
-    A("AwsSolutions-IAM5", "*/Custom::CDKBucketDeployment*/ServiceRole/DefaultPolicy/Resource",
-      "aws-cdk-lib BucketDeployment handler: aws-cdk-lib grants read on the CDK asset bucket and "
-      "read/write on the destination (GuardRules) bucket, including the s3:*Object* action wildcards"),
-    A("AwsSolutions-L1", "*/Custom::CDKBucketDeployment*/Resource",
-      "aws-cdk-lib BucketDeployment handler: runtime chosen by aws-cdk-lib"),
     # --- roles whose managed policies are the point ------------------------------------------------
     A(MANAGED + "AWSConfigRoleForOrganizations]", "*/Aggregator/Role/Resource",
       "AWSConfigRoleForOrganizations is the policy AWS Config documents for an organization "

@@ -38,6 +38,7 @@ def plan_key(plan: Plan) -> str:
 
 def synthesized(plan: Plan, root: Path = CACHE_DIR) -> Path:
     """The cdk.out of this plan: from the cache, or synthesized now (saying so on stderr)."""
+    root = root.resolve()     # the CDK's node process keeps the working directory it started in
     target = root / plan_key(plan)
     if (target / "manifest.json").exists():
         return target

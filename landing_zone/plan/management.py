@@ -23,9 +23,9 @@ MANAGEMENT_BASELINE = "management-baseline"
 # The EnablePolicyType provider: two handler functions, the framework's three functions and state
 # machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
 POLICY_TYPES_FIXED_RESOURCES = 18
-# The Guard rules bucket, its policy, its access-log bucket and that bucket's policy, and CDK's
-# BucketDeployment (function, role, policy, layer, custom resource).
-RULES_BUCKET_RESOURCES = 9
+# The Guard rules bucket, its policy, its access-log bucket and that bucket's policy, and the writer
+# (handler function, role, policy; the Provider framework's function, role, policy; the custom resource).
+RULES_BUCKET_RESOURCES = 11
 # A StackSet operation stops in a region once more accounts than this share fail (at least one,
 # so that one account in trouble never stops the rest; a percentage would round down to 0 below
 # ten accounts).

@@ -5,14 +5,15 @@ from __future__ import annotations
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
+
+from landing_zone.cdk.constructs.handler_provider import HandlerProvider
 
 INCOMPLETE_UPLOAD_DAYS = 7
 
 
 class GuardRulesBucket(Construct):
-    def __init__(self, scope: Construct, id_: str, *, bucket_name: str, organization_id: str,
+    def __init__(self, scope: Construct, id_: str, *, prefix: str, bucket_name: str, organization_id: str,
                  files: tuple[tuple[str, str], ...], access_log_bucket_name: str,
                  access_log_retention_days: int) -> None:
         super().__init__(scope, id_)
@@ -44,6 +45,11 @@ class GuardRulesBucket(Construct):
             sid="OrganizationReadsGuardRules", actions=["s3:GetObject"],
             principals=[iam.AnyPrincipal()], resources=[self.bucket.arn_for_objects("proactive/*")],
             conditions={"StringEquals": {"aws:PrincipalOrgID": organization_id}}))
-        s3deploy.BucketDeployment(
-            self, "Rules", destination_bucket=self.bucket, prune=False, retain_on_delete=True,
-            sources=[s3deploy.Source.data(key, text) for key, text in files])
+        # The rules are a few KB of text: our own small handler writes them (no CDK asset of the AWS CLI
+        # layer in every region), and keeps them when the resource goes, as hooks may still read them.
+        writer = HandlerProvider(self, "Writer", module="rules_objects", function_name=f"{prefix}-guard-rules",
+                                 waits=False, statements=[iam.PolicyStatement(
+                                     actions=["s3:PutObject"], resources=[self.bucket.arn_for_objects(k) for k, _ in sorted(files)])])
+        self.rules = writer.resource(self, "GuardRulesObjects", resource_type="Custom::GuardRules", retain=True,
+                                     properties={"Bucket": self.bucket.bucket_name,
+                                                 "Objects": [{"Key": k, "Body": t} for k, t in sorted(files)]})

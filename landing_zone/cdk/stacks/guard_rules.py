@@ -15,7 +15,7 @@ class GuardRulesStack(PlannedStack):
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
         super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: GuardRulesPayload = self.payload
-        GuardRulesBucket(self, "GuardRules", bucket_name=payload.bucket_name,
+        GuardRulesBucket(self, "GuardRules", prefix=plan.name, bucket_name=payload.bucket_name,
                          organization_id=payload.organization_id, files=payload.files,
                          access_log_bucket_name=payload.access_log_bucket_name,
                          access_log_retention_days=payload.access_log_retention_days)

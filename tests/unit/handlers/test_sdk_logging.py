@@ -20,8 +20,17 @@ from typing import Any, Callable
 import boto3
 import pytest
 
-from landing_zone.handlers import (ad_connector, ad_trust, custom_store_key, directory_region, directory_roster,
-                                   directory_share, enable_policy_type, enable_ram_sharing)
+from landing_zone.handlers import (
+    ad_connector,
+    ad_trust,
+    custom_store_key,
+    directory_region,
+    directory_roster,
+    directory_share,
+    enable_policy_type,
+    enable_ram_sharing,
+    rules_objects,
+)
 from tests.unit.handlers.conftest import SDK_ROOTS
 from tests.unit.handlers.support import REGION, cfn_event, is_complete_event
 
@@ -126,9 +135,17 @@ def ram_sharing(stubs) -> tuple[Callable[[], None], list[str]]:
     return lambda: _run(enable_ram_sharing, cfn_event("Create", {})), ["returnValue"]
 
 
+def rules(stubs) -> tuple[Callable[[], None], list[str]]:
+    boto3.client("s3", region_name=REGION).create_bucket(Bucket="acme-guard-rules")
+    event = cfn_event("Create", {"Bucket": "acme-guard-rules",
+                                 "Objects": [{"Key": "proactive/a.guard", "Body": "rule LeakCanaryRule {}"}]})
+    return lambda: _run(rules_objects, event), ["LeakCanaryRule", "ETag"]
+
+
 SCENARIOS = {"ad_trust": trust, "ad_connector": connector, "custom_store_key": store_key,
              "directory_region": region, "directory_share": share, "directory_roster": roster,
-             "enable_policy_type": policy_type, "enable_ram_sharing": ram_sharing}
+             "enable_policy_type": policy_type, "enable_ram_sharing": ram_sharing,
+             "rules_objects": rules}
 
 
 def test_every_handler_has_a_scenario():
