@@ -5,6 +5,7 @@ which ids the file records under names the blueprint no longer has.
 """
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections import Counter
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from landing_zone.blueprint.source import SourceMap
 # A hostile blueprint can nest hundreds of renamed OUs: every level doubles the paths an OU may be
 # recorded under, so only the first ones are tried (a real tree is at most five levels deep).
 MAX_ALIASES = 32
+# Names compared with an OU or account that lost its id, when many did (see _closest).
+NEIGHBOURS = 8
 FORGET = "run `lz sync` (or delete its line from the ids file)"
 
 
@@ -99,10 +102,12 @@ def undeclared_account_renames(accounts: list[dict], ids: dict[str, Any], smap: 
         return      # an entry without a usable name may be the one that claims the id: fix it first
     claimed = {a["name"] for _, a in named} | {a["renamed_from"] for _, a in named
                                                if isinstance(a.get("renamed_from"), str)}
-    orphans = {name: ident for name, ident in ids.items() if name not in claimed and isinstance(ident, str)}
+    orphans = {name: ident for name, ident in ids.items()
+               if isinstance(name, str) and name not in claimed and isinstance(ident, str)}
     if not orphans:
         return
     by_id = {ident: name for name, ident in sorted(orphans.items())}
+    nearest = _Nearest(orphans)
     for i, account in _indexed(accounts):
         name, ident = account["name"], account.get("id")
         old = account.get("renamed_from") if isinstance(account.get("renamed_from"), str) else None
@@ -114,7 +119,7 @@ def undeclared_account_renames(accounts: list[dict], ids: dict[str, Any], smap: 
                         f"({_at(smap, 'account', orphan)}), a name no account in the blueprint has",
                         hint=_account_hint(name, orphan, old), loc=loc)
         elif ident is None:
-            orphan = _closest(name, orphans)
+            orphan = nearest.to(name)
             yield Issue("account-rename-undeclared",
                         f"account {name!r}{f' (renamed from {old!r})' if old else ''} has no id, but the ids "
                         f"file records {orphan!r} as {orphans[orphan]!r} ({_at(smap, 'account', orphan)}), a "
@@ -133,10 +138,18 @@ def undeclared_unit_renames(tree: Any, ids: dict[str, Any], smap: SourceMap) -> 
     # A rejected renamed_from (a sibling still has the name, or two claim it) claims its path too.
     claimed |= {f"{u.path.rpartition('/')[0]}/{u.unit['renamed_from']}".lstrip("/") for u in units
                 if isinstance(u.unit.get("renamed_from"), str)}
-    orphans = {path: ident for path, ident in ids.items() if path not in claimed and isinstance(ident, str)}
+    orphans = {path: ident for path, ident in ids.items()
+               if isinstance(path, str) and path not in claimed and isinstance(ident, str)}
     if not orphans:
         return
     by_id = {ident: path for path, ident in sorted(orphans.items())}
+    under: dict[str, dict[str, str]] = {}        # parent path → orphans under it
+    named: dict[str, list[str]] = {}             # OU name → orphan paths ending with it
+    for path, ident in sorted(orphans.items()):
+        parent, _, last = path.rpartition("/")
+        under.setdefault(parent, {})[path] = ident
+        named.setdefault(last, []).append(path)
+    near = {parent: _Nearest(group, last=True) for parent, group in under.items()}
     for ref in units:
         ident = ref.unit.get("id")
         if ident is None and ref.parent is not None and ref.parent.get("id") is None:
@@ -147,9 +160,10 @@ def undeclared_unit_renames(tree: Any, ids: dict[str, Any], smap: SourceMap) -> 
         if isinstance(ident, str):
             candidates = [by_id[ident]] if ident in by_id else []
         else:
-            siblings = {p: i for p, i in orphans.items() if p.rpartition("/")[0] in parents}
-            moved = {p: i for p, i in orphans.items() if p.rpartition("/")[2] == ref.unit["name"]}
-            candidates = [_closest(ref.unit["name"], siblings, last=True)] if siblings else sorted(moved)[:1]
+            siblings = {path: i for parent in sorted(parents) for path, i in under.get(parent, {}).items()}
+            nearest = _Nearest(siblings, last=True) if len(parents) > 1 else near.get(next(iter(parents)))
+            moved = named.get(ref.unit["name"], [])
+            candidates = [nearest.to(ref.unit["name"])] if siblings and nearest else moved[:1]
         for orphan in candidates:
             held = f"{orphan!r} ({orphans[orphan]!r}, {_at(smap, 'unit', orphan)})"
             start = (f"OU {ref.path!r} has id {ident!r}, which the ids file records for " if ident else
@@ -186,11 +200,24 @@ def _unit_hint(name: str, orphan: str, old: str | None) -> str:
             f"and id, and its Name is updated in place); if {orphan!r} left the blueprint on purpose, {FORGET}")
 
 
-def _closest(name: str, options: dict[str, str], last: bool = False) -> str:
-    """The option most like `name` (by its last path segment for OUs); ties go to the first by order."""
-    def score(option: str) -> float:
-        return difflib.SequenceMatcher(None, name, option.rpartition("/")[2] if last else option).ratio()
-    return max(sorted(options), key=score)
+class _Nearest:
+    """Renaming a thousand accounts at once leaves a thousand names to compare each with: then only
+    the names next to it in sorted order (a rename usually keeps a prefix) are scored."""
+
+    def __init__(self, options: dict[str, str], last: bool = False):
+        self.last = last
+        self.ordered = sorted(options, key=lambda o: (self.label(o), o))
+        self.labels = [self.label(o) for o in self.ordered]
+
+    def label(self, option: str) -> str:
+        return option.rpartition("/")[2] if self.last else option
+
+    def to(self, name: str) -> str:
+        near = self.ordered
+        if len(near) > NEIGHBOURS * 2:
+            at = bisect.bisect_left(self.labels, name)
+            near = near[max(0, at - NEIGHBOURS):at + NEIGHBOURS]
+        return max(sorted(near), key=lambda o: difflib.SequenceMatcher(None, name, self.label(o)).ratio())
 
 
 def _others(orphans: dict[str, str], shown: str) -> str:

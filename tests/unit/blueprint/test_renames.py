@@ -199,3 +199,13 @@ def test_a_renamed_from_that_is_no_string_is_one_type_issue(tmp_path, mutate, pa
     with pytest.raises(BlueprintError) as exc:
         load(tmp_path, data, ids_with(accounts={"app0": "555555555555"}, units={"Old": "ou-a1b2-99999999"}))
     assert [(i.code, i.path) for i in exc.value.issues] == [("wrong-type", path)]
+
+
+def test_ids_file_keys_that_are_no_names_are_never_taken_for_renames(tmp_path):
+    data = minimal()
+    accounts(data).append({"name": "app2", "email": "a2@example.com", "unit": "Security"})
+    units(data).append({"name": "Sandbox"})
+    write(tmp_path, "organization:\n  units: {7: ou-a1b2-77777777, 8.5: ou-a1b2-88888888}\n"
+                    "  accounts: {12: '555555555555', null: '666666666666'}\n", "blueprint.ids.yaml")
+    loaded = load_blueprint(write(tmp_path, data))
+    assert [a.id for a in loaded.model.organization.accounts][-1] is None
