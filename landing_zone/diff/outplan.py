@@ -46,7 +46,10 @@ def plan_from_out(stacks: dict[str, StackArtifact], head: Plan) -> Plan:
     unit_plans = tuple(sorted((UnitPlan(path_of(lid), units[lid][0],
                                         path_of(units[lid][1]) if units[lid][1] in units else None,
                                         None, (), lid) for lid in units), key=lambda u: u.path))
-    known = {a.name: a for a in head.accounts}
+    # A renamed account keeps its logical id and its AccountName (the name it was created under):
+    # match by logical id first, then by that name.
+    by_logical_id = {a.logical_id: a for a in head.accounts}
+    known = {a.key: a for a in head.accounts}
     account_plans = []
     for logical_id, props, stack in accounts:
         name = str(props.get("AccountName", logical_id))
@@ -54,7 +57,8 @@ def plan_from_out(stacks: dict[str, StackArtifact], head: Plan) -> Plan:
         # An account imports its OU's id by export name, "<blueprint name>-<OU logical id>".
         ref = _parent_ref(parents[0]) or ""
         unit = next((path for lid, path in paths.items() if ref == lid or ref.endswith(f"-{lid}")), ROOT)
-        same = known.get(name)
+        same = by_logical_id.get(logical_id) or known.get(name)
+        name = same.name if same else name
         account_plans.append(AccountPlan(name, str(props.get("Email", "")), unit, same.id if same else None,
                                          same.role if same else None, (), stack, logical_id, None))
     return replace(head, units=unit_plans, accounts=tuple(sorted(account_plans, key=lambda a: a.name)),

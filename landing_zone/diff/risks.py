@@ -94,6 +94,22 @@ def _resource_risk(change: ResourceChange) -> Risk | None:
     return None
 
 
+# AWS::Organizations::Account: its update handler fails the stack update on any change to these (no
+# API renames an account or changes its root email through CloudFormation).
+ACCOUNT_FIXED = ("AccountName", "Email")
+
+
+def _account_update_risk(change: ResourceChange) -> Risk | None:
+    fixed = [p for p in change.properties if p in ACCOUNT_FIXED]
+    if change.kind != "modified" or change.resource_type != ACCOUNT or not fixed:
+        return None
+    return Risk(WARNING, "account-update-refused", change.stack, change.logical_id, ACCOUNT,
+                f"{' and '.join(fixed)} changed: CloudFormation refuses to change an existing account's "
+                "AccountName or Email, so this deploy would fail; change it in AWS first (`aws account "
+                "put-account-name`, or the root user's email in the account settings), or keep the "
+                "created name with `renamed_from`")
+
+
 def find_risks(stacks: tuple[StackDiff, ...], base: dict[str, StackArtifact],
                head: dict[str, StackArtifact]) -> tuple[Risk, ...]:
     risks: list[Risk] = []
@@ -102,10 +118,10 @@ def find_risks(stacks: tuple[StackDiff, ...], base: dict[str, StackArtifact],
     added = [c for c in changes if c.kind == "added"]
     risks += _identity_risks(lost, added, base, head)
     for change in changes:
-        if change.resource_type not in (ACCOUNT, OU):
-            risk = _resource_risk(change)
-            if risk:
-                risks.append(risk)
+        risk = _account_update_risk(change) if change.resource_type == ACCOUNT else \
+            _resource_risk(change) if change.resource_type != OU else None
+        if risk:
+            risks.append(risk)
     for stack in stacks:
         if stack.status == "moved":
             risks.append(Risk(WARNING, "stack-moved", stack.name, stack.name, "stack",

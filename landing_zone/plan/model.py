@@ -32,7 +32,7 @@ class AccountPlan:
     tags: Tags
     stack: str                  # name of the management-account stack that owns the resource
     logical_id: str
-    after: str | None           # logical id this account's creation waits for (same lane)
+    after: str | None           # logical id this account's creation waits for (its shard's chain)
     created_as: str | None = None   # `renamed_from`: the name it was created under
 
     @property

@@ -55,9 +55,14 @@ BUCKET = {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "b"}}
     (stacks(r={"Role": {"Type": "AWS::IAM::Role", "Properties": {}}}), stacks(r={}), []),
     (stacks(gone={"Role": {"Type": "AWS::IAM::Role", "Properties": {}}}), stacks(),
      [(WARNING, "stack-removed", "gone", "gone")]),
+    (stacks(a={"AccountApp1": account("app1", "a@x.com")}), stacks(a={"AccountApp1": account("app1", "new@x.com")}),
+     [(WARNING, "account-update-refused", "a", "AccountApp1")]),
+    (stacks(a={"AccountApp1": account("app1", "a@x.com")}), stacks(a={"AccountApp1": account("app-one", "a@x.com")}),
+     [(WARNING, "account-update-refused", "a", "AccountApp1")]),
 ], ids=["account-added", "account-renamed-same-email-other-stack", "account-removed", "account-moves-ou",
         "ou-moved-under-new-parent", "retained-key-replaced", "unretained-key-replaced",
-        "bucket-removed-unretained-and-retained", "role-removed-no-risk", "stack-removed"])
+        "bucket-removed-unretained-and-retained", "role-removed-no-risk", "stack-removed",
+        "account-email-changed", "account-name-changed-in-place"])
 def test_risks(base, head, expected):
     assert risks_of(base, head) == expected
 
