@@ -44,7 +44,7 @@ def import_mapping(plan: Plan, stack: str) -> dict[str, dict[str, str]]:
     mapping: dict[str, dict[str, str]] = {}
     if plan.stack(stack).component == "organization":
         key = primary_identifier(OU_TYPE)
-        mapping.update({u.logical_id: {key: u.id} for u in plan.units if u.id})
+        mapping.update({u.logical_id: {key: u.id} for u in plan.units if u.id and u.stack == stack})
     key = primary_identifier(ACCOUNT_TYPE)
     mapping.update({a.logical_id: {key: a.id} for a in plan.accounts_in(stack) if a.id})
     return dict(sorted(mapping.items()))

@@ -4,9 +4,11 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.tower import uses_tower
 from landing_zone.deploy.aws import Accounts, client_error
 from landing_zone.deploy.findings import INFO, OK, PROBLEM, Finding, with_profile
 from landing_zone.deploy.members import member_findings
+from landing_zone.deploy.tower_preflight import tower_findings
 from landing_zone.plan.model import Plan
 from landing_zone.plan.prerequisites import delegated_admins, trusted_access
 from landing_zone.sync import LiveOrg, match_accounts, walk_org
@@ -155,6 +157,9 @@ def _identity_center(ctx: _Context) -> Iterator[Finding]:
 
 def _control_tower(ctx: _Context) -> Iterator[Finding]:
     client = ctx.client("controltower")
+    if uses_tower(ctx.bp):
+        yield from tower_findings(client, ctx.bp, ctx.home)
+        return
     arns = [z["arn"] for page in client.get_paginator("list_landing_zones").paginate() for z in page["landingZones"]]
     if not arns:
         yield Finding(INFO, "control tower", f"no AWS Control Tower landing zone (looked in {ctx.home})")
@@ -173,10 +178,9 @@ def _recorded_ids(ctx: _Context) -> Iterator[Finding]:
     create them a second time, which fails; recorded ids that are gone would fail an import."""
     live, plan = ctx.live(), ctx.plan
     unrecorded: list[tuple[str, str, str, str]] = []   # (what, live id, stack, logical id)
-    organization = next((s.name for s in plan.stacks if s.component == "organization"), "")
     for unit in plan.units:
         if unit.id is None and unit.path in live.units:
-            unrecorded.append((f"OU {unit.path!r}", live.units[unit.path], organization, unit.logical_id))
+            unrecorded.append((f"OU {unit.path!r}", live.units[unit.path], unit.stack, unit.logical_id))
     members = [a for a in live.accounts if a.id != live.management_account_id]
     missing = [a for a in plan.accounts if a.id is None]
     found = match_accounts([{"name": a.name, "email": a.email} for a in missing], members)

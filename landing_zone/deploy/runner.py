@@ -175,9 +175,16 @@ class Deployer:
     def _deploy(self, plan: Plan, phase: Any, head: str) -> None:
         concurrency = self.request.concurrency_for(phase.concurrency)
         self.echo(f"{head} deploying {_count(len(phase.stacks), 'stack')} (concurrency {concurrency}) ...")
-        if phase.name in IMPORT_PHASES:
-            self._import_existing(plan, phase.stacks)
-        if self.run(self.request.deploy_argv(phase.stacks, concurrency)) != 0:
+        # OU stacks of a deeper level import their parents' ids from the level above: with OUs to
+        # adopt, each is imported and deployed (its exports made) before the next.
+        batches = [(s,) for s in phase.stacks] if phase.name == "organization" else [phase.stacks]
+        for batch in batches:
+            if phase.name in IMPORT_PHASES:
+                self._import_existing(plan, batch)
+            self._deploy_batch(phase, batch, concurrency)
+
+    def _deploy_batch(self, phase: Any, stacks: tuple[str, ...], concurrency: int) -> None:
+        if self.run(self.request.deploy_argv(stacks, concurrency)) != 0:
             raise DeployStopped(
                 f"phase {phase.name} failed (cdk deploy exited non-zero) deploying: {', '.join(phase.stacks)}\n"
                 f"  fix what cdk printed, then resume: lz deploy {self.request.blueprint} --from {phase.name}")

@@ -34,6 +34,10 @@ def plan_from_out(stacks: dict[str, StackArtifact], head: Plan) -> Plan:
             elif resource.get("Type") == ACCOUNT:
                 accounts.append((logical_id, props, stack.name))
 
+    # A deeper OU stack names its parent by the parent's id export, "<blueprint name>-<logical id>".
+    def resolved(ref: str | None) -> str | None:
+        return ref if ref is None or ref in units else next((lid for lid in units if ref.endswith(f"-{lid}")), ref)
+    units = {lid: (name, resolved(parent)) for lid, (name, parent) in units.items()}
     paths: dict[str, str] = {}
 
     def path_of(logical_id: str, seen: frozenset[str] = frozenset()) -> str:

@@ -9,9 +9,13 @@ from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
+from landing_zone.plan.account_baseline_stackset import account_baseline_stacksets
 from landing_zone.plan.bootstrap import bootstrap_stackset
 from landing_zone.plan.component import Planner
 from landing_zone.plan.context import landing_zone_context
+from landing_zone.plan.control_tower import (
+    plan_control_tower, reserved_scps, without_tower_owned, without_tower_recorder,
+)
 from landing_zone.plan.directory import plan_directory
 from landing_zone.plan.guardrails import ControlInstance, resolve_guardrails
 from landing_zone.plan.identity import plan_identity
@@ -25,6 +29,7 @@ from landing_zone.plan.names import bucket_of, logical_id, stack_name
 from landing_zone.plan.network import plan_network, sharing_stack
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY, deploy_phases, with_phase_dependencies
 from landing_zone.plan.policies import PolicyPlan, plan_policies
+from landing_zone.plan.security import plan_security
 from landing_zone.plan.shared import rules_bucket_name
 from landing_zone.plan.stacksets import (
     StackSetPlan,
@@ -33,22 +38,30 @@ from landing_zone.plan.stacksets import (
     proactive_stacksets,
 )
 from landing_zone.plan.targets import Target, Tree
+from landing_zone.plan.tower_controls import native_instances
 
 MANAGED_BY_TAG = "lz:managed-by"
 # Component planners, in a fixed order: each sees the blueprint and the core plan (OUs, accounts,
 # guardrails), never another component's output.
-PLANNERS: tuple[Planner, ...] = (plan_logging, plan_network, plan_keys, plan_identity, plan_directory)
+PLANNERS: tuple[Planner, ...] = (plan_logging, plan_network, plan_keys, plan_identity, plan_directory,
+                                 plan_control_tower, plan_security)
 # The blueprint section each component stack comes from, for issues about the stack as a whole.
 SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
               "network": "network", "sharing": "network", "keys": "keys", "identity-center": "identity",
               "identity-center-assignments": "identity", "federation": "identity",
-              "management-baseline": "logging", "guard-rules": "guardrails", "bootstrap": "deploy"}
+              "management-baseline": "logging", "guard-rules": "guardrails", "bootstrap": "deploy",
+              "security-admin": "security", "security-services": "security",
+              "control-tower": "control_tower", "control-tower-registrations": "control_tower",
+              "control-tower-controls": "control_tower", "control-tower-enrollment": "control_tower"}
 # Accounts are spread over a fixed number of stacks by a hash of their name: an account's stack
 # (and so its logical id's home) never changes when other accounts come, go or move. 16 shards
 # hold about 5,000 accounts before any shard nears the budget below.
 ACCOUNT_SHARDS = 16
 # CloudFormation's hard limit is 500; the rest is head room for what later issues add.
 MAX_RESOURCES_PER_STACK = 450
+# OU stacks per depth below the top level; each OU is a resource and an output (200 at most).
+UNIT_SHARDS = 8
+MAX_OUTPUTS_PER_STACK = 200
 
 
 def build_plan(loaded: LoadedBlueprint) -> Plan:
@@ -67,20 +80,20 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
 
     accounts = _accounts(loaded, base_tags)
     management, home = bp.organization.management_account_id, bp.home_region
-    organization = StackPlan(
-        name=stack_name(bp.name, "organization"), component="organization", account_id=management,
-        region=home, description=f"{bp.name} landing zone: organizational units", resources=len(units),
-        payload=UnitsPayload(units))
-    stacks = [organization] + _account_stacks(bp.name, management, home, accounts, organization.name)
+    units, unit_stacks = _unit_stacks(bp.name, management, home, units)
+    organization = unit_stacks[0]
+    stacks = unit_stacks + _account_stacks(bp.name, management, home, accounts, organization.name)
     context = landing_zone_context(bp)
     instances, issues = resolve_guardrails(bp, context)
-    policies, policy_issues = plan_policies(loaded, instances, context)
+    # Under the control-tower engine, AWS Control Tower enforces the controls it has an identifier for.
+    instances = native_instances(bp, instances)
+    policies, policy_issues = plan_policies(loaded, instances, context, reserved=reserved_scps(bp))
     issues += policy_issues
     ids = {a.name: a.id for a in accounts}
     pending = list(_pending(units, accounts))
     policies = [_resolvable(p, ids, pending) for p in policies]
     stacksets, baseline = _stacksets(bp, instances, context, accounts, pending)
-    stacksets = [_resolvable(s, ids, pending) for s in stacksets]
+    stacksets = [_resolvable(s, ids, pending) for s in without_tower_recorder(bp, stacksets)]
     policy_types = tuple(sorted({p.policy_type for p in policies}))
     plan = Plan(
         name=bp.name, home_region=home, governed_regions=tuple(sorted(bp.governed_regions)),
@@ -95,6 +108,7 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
         stacks += result.stacks
         pending += result.pending
         issues += result.issues
+    stacks = without_tower_owned(bp, stacks)
     sharing = sharing_stack(plan)
     if sharing.name not in {s.name for s in stacks} and any(sharing.name in s.depends_on for s in stacks):
         # A RAM share outside the network component (the directory's resolver rule) when the
@@ -121,7 +135,8 @@ def _stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict, a
     baseline = None
     if log_archive and log_archive.id:
         baseline = config_baseline(bp, log_archive.id)
-        stacksets = [baseline] + detective_stacksets(bp, instances, context, baseline)
+        stacksets = [baseline] + account_baseline_stacksets(bp, baseline, pending) + \
+            detective_stacksets(bp, instances, context, baseline)
     elif any(i.control.behavior == "detective" for i in instances):
         pending.append(Pending("AWS Config baseline and detective guardrails",
                                "the log-archive account has no id yet, so the delivery bucket name is "
@@ -144,6 +159,38 @@ def _wait_for_core_accounts(stacks: list[StackPlan], accounts: tuple[AccountPlan
               "and accounts phases, run `lz sync`, then synthesize again")
     return ([s for s in stacks if s.component in early],
             [Pending(f"stack {s.name}", reason) for s in stacks if s.component not in early])
+
+
+def _unit_stacks(name: str, management: str, region: str, units: tuple[UnitPlan, ...]
+                 ) -> tuple[tuple[UnitPlan, ...], list[StackPlan]]:
+    """Top-level OUs in `<name>-organization`; deeper ones in `<name>-organization-d<depth>-<NN>`, by
+    depth and a hash of the path they were created under. An OU's stack never changes as others come
+    and go, a stack only imports its parents' ids from stacks of the depth above (no cycle), and no
+    stack nears CloudFormation's 200 outputs (every OU exports its id) at Organizations' 1,000 OUs."""
+    def stack_of(unit: UnitPlan) -> str:
+        depth = unit.key.count("/") + 1
+        if depth == 1:
+            return stack_name(name, "organization")
+        return stack_name(name, "organization", f"d{depth}-{bucket_of(unit.key, UNIT_SHARDS):02d}")
+
+    placed = tuple(replace(u, stack=stack_of(u)) for u in units)
+    by_stack: dict[str, list[UnitPlan]] = defaultdict(list)
+    for unit in placed:
+        by_stack[unit.stack].append(unit)
+    top = stack_name(name, "organization")
+    by_stack.setdefault(top, [])
+    stacks = []
+    for stack in sorted(by_stack, key=lambda s: (s != top, s)):
+        held = by_stack[stack]
+        parents = tuple(sorted({u.stack for p in held if p.parent for u in placed if u.path == p.parent}
+                               - {stack}))
+        stacks.append(StackPlan(
+            name=stack, component="organization", account_id=management, region=region,
+            description=f"{name} landing zone: organizational units"
+                        + ("" if stack == top else f" at depth {held[0].key.count('/') + 1}"),
+            resources=len(held), depends_on=parents or ((top,) if stack != top else ()),
+            payload=UnitsPayload(tuple(held))))
+    return placed, stacks
 
 
 def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):
@@ -203,6 +250,13 @@ def _account_stacks(name: str, management: str, region: str, accounts: tuple[Acc
 
 
 def _over_budget(stack: StackPlan) -> list[Issue]:
+    if stack.component == "organization" and stack.resources > MAX_OUTPUTS_PER_STACK:
+        # Each OU exports its id: CloudFormation takes at most 200 outputs in one template.
+        return [Issue("stack-too-many-outputs",
+                      f"stack {stack.name!r} would export the ids of {stack.resources} OUs; allowed: at most "
+                      f"{MAX_OUTPUTS_PER_STACK} outputs in one template", loc=("organization", "units"),
+                      hint="top-level OUs share one stack: group them under fewer top-level OUs (deeper "
+                           f"levels are spread over {UNIT_SHARDS} stacks each)")]
     if stack.resources <= MAX_RESOURCES_PER_STACK:
         return []
     if stack.component == "accounts":

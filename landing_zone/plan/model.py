@@ -20,6 +20,12 @@ class UnitPlan:
     tags: Tags
     logical_id: str
     created_as: str | None = None   # the path it was created under, when it or an OU above was renamed
+    stack: str = ""                 # the organization stack that holds it (plan/build.py _unit_stacks)
+
+    @property
+    def key(self) -> str:
+        """The path it was created under: its logical id and its stack derive from it."""
+        return self.created_as or self.path
 
 
 @dataclass(frozen=True)

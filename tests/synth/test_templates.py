@@ -66,15 +66,20 @@ def test_accounts_reference_their_ou_through_a_stable_export(synthesized):
     parent = templates[app1.stack]["Resources"][app1.logical_id]["Properties"]["ParentIds"]
     ou = result.plan.unit("Workloads/Prod")
     assert parent == [{"Fn::ImportValue": f"acme-{ou.logical_id}"}]
-    outputs = templates["acme-organization"]["Outputs"]
+    outputs = templates[ou.stack]["Outputs"]
     assert outputs[f"{ou.logical_id}Id"]["Export"]["Name"] == f"acme-{ou.logical_id}"
     # Every OU is exported, used or not (see constructs/organizational_unit.py).
-    assert len(outputs) == len(result.plan.units)
+    assert sum(len(templates[s]["Outputs"]) for s in {u.stack for u in result.plan.units}) == len(result.plan.units)
 
 
 def test_nested_ous_point_at_their_parent(synthesized):
+    """A top-level OU hangs off the root; a deeper one imports its parent's id from the stack of the
+    depth above, which it depends on."""
     result = synthesized("standard")
-    resources = result.templates()["acme-organization"]["Resources"]
+    templates = result.templates()
     prod, workloads = result.plan.unit("Workloads/Prod"), result.plan.unit("Workloads")
-    assert resources[prod.logical_id]["Properties"]["ParentId"] == {"Fn::GetAtt": [workloads.logical_id, "Id"]}
-    assert resources[workloads.logical_id]["Properties"]["ParentId"] == "r-a1b2"
+    assert (workloads.stack, prod.stack != workloads.stack) == ("acme-organization", True)
+    assert templates[workloads.stack]["Resources"][workloads.logical_id]["Properties"]["ParentId"] == "r-a1b2"
+    assert templates[prod.stack]["Resources"][prod.logical_id]["Properties"]["ParentId"] == {
+        "Fn::ImportValue": f"acme-{workloads.logical_id}"}
+    assert workloads.stack in result.plan.stack(prod.stack).depends_on

@@ -28,10 +28,12 @@ def mapping(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_organization_stack_maps_every_ou_with_an_id(enterprise):
-    code, output = mapping("--stack", "globex-organization")
+@pytest.mark.parametrize("stack", ["globex-organization", "globex-organization-d2-00", "globex-organization-d3-04"])
+def test_each_ou_stack_maps_every_ou_it_holds(enterprise, stack):
+    code, output = mapping("--stack", stack)
     assert code == 0
-    assert json.loads(output) == {u.logical_id: {"Id": u.id} for u in enterprise.units}
+    held = [u for u in enterprise.units if u.stack == stack]
+    assert held and json.loads(output) == {u.logical_id: {"Id": u.id} for u in held}
     assert all(u.id for u in enterprise.units)
 
 
@@ -49,15 +51,16 @@ def test_output_file(tmp_path, enterprise):
     out = tmp_path / "organization.json"
     code, output = mapping("--stack", "globex-organization", "-o", str(out))
     assert code == 0
-    assert output == f"wrote {out}: {len(enterprise.units)} resources of globex-organization\n"
-    assert len(json.loads(out.read_text())) == len(enterprise.units)
+    top = [u for u in enterprise.units if u.parent is None]
+    assert output == f"wrote {out}: {len(top)} resources of globex-organization\n"
+    assert len(json.loads(out.read_text())) == len(top)
 
 
 @pytest.mark.parametrize(("stack", "message"), [
     ("globex-organisation", "stack 'globex-organisation' is not a stack of this blueprint; did you mean "
-                            "'globex-organization'? stacks with OUs or accounts: globex-organization, globex-accounts-01"),
+                            "'globex-organization'? stacks with OUs or accounts: globex-organization, globex-organization-d2-00"),
     ("globex-log-archive", "stack 'globex-log-archive' holds no OUs or accounts; stacks with OUs or accounts: "
-                           "globex-organization, globex-accounts-01"),
+                           "globex-organization, globex-organization-d2-00"),
 ], ids=["unknown", "no-organizations-resources"])
 def test_other_stacks_are_one_line_errors(stack, message):
     code, output = mapping("--stack", stack)

@@ -58,9 +58,10 @@ def test_at_most_five_shards_create_accounts_at_once(tmp_path):
     shards = [s for s in plan.stacks if s.component == "accounts"]
     assert len(shards) == 16
     depends = {s.name: set(s.depends_on) | set(s.after) for s in shards}
+    organization = {s.name for s in plan.stacks if s.component == "organization"}   # every OU stack first
     for index, stack in enumerate(shards):
         earlier = {shards[index - ACCOUNT_CONCURRENCY].name} if index >= ACCOUNT_CONCURRENCY else set()
-        assert depends[stack.name] == {"acme-organization"} | earlier
+        assert depends[stack.name] == organization | earlier
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -105,8 +106,41 @@ def test_stack_over_budget_is_an_issue(tmp_path, monkeypatch):
     assert sorted((i.code, i.path, i.message.split("'")[1]) for i in exc.value.issues) == [
         ("stack-too-large", "guardrails", "acme-policies"),
         ("stack-too-large", "logging", "acme-management-baseline-eu-west-1"),
-        ("stack-too-large", "logging", "acme-management-baseline-us-east-1"),
-        ("stack-too-large", "organization.units", "acme-organization")]
+        ("stack-too-large", "logging", "acme-management-baseline-us-east-1")]
+
+
+def test_ous_spread_over_stacks_by_depth_and_never_move(tmp_path):
+    """Each OU exports its id, and a template takes at most 200 outputs: top-level OUs sit in
+    <name>-organization, deeper ones in 8 stacks per depth by a hash of their path. A stack imports
+    only from the depth above, and an OU's stack does not change as other OUs come and go."""
+    data = minimal()
+    data["organization"]["units"][1]["units"] += [{"name": f"team-{i:03d}", "units": [{"name": "dev"}]}
+                                                 for i in range(300)]
+    plan = plan_of(tmp_path, data)
+    stacks = {s.name: s for s in plan.stacks if s.component == "organization"}
+    held = {name: {u.path for u in s.payload.units} for name, s in stacks.items()}
+    assert held["acme-organization"] == {"Security", "Workloads"}
+    assert all(len(paths) <= 200 for paths in held.values())
+    for unit in plan.units:
+        depth = unit.path.count("/") + 1
+        assert unit.stack in stacks and (depth == 1) == (unit.stack == "acme-organization")
+        assert unit.stack == "acme-organization" or unit.stack.startswith(f"acme-organization-d{depth}-")
+        if unit.parent:
+            parent = plan.unit(unit.parent)
+            assert parent.stack == unit.stack or parent.stack in stacks[unit.stack].depends_on
+    smaller = minimal()
+    smaller["organization"]["units"][1]["units"] += [{"name": f"team-{i:03d}", "units": [{"name": "dev"}]}
+                                                    for i in range(0, 300, 7)]
+    again = {u.path: u.stack for u in plan_of(tmp_path, smaller).units}
+    assert all(plan.unit(path).stack == stack for path, stack in again.items())
+
+
+def test_more_than_200_top_level_ous_is_an_issue(tmp_path):
+    data = minimal()
+    data["organization"]["units"] += [{"name": f"top-{i:03d}"} for i in range(199)]
+    with pytest.raises(BlueprintError) as exc:
+        plan_of(tmp_path, data)
+    assert [(i.code, i.path) for i in exc.value.issues] == [("stack-too-many-outputs", "organization.units")]
 
 
 def test_plan_ignores_list_order(tmp_path):
