@@ -121,6 +121,15 @@ CDK_BOOTSTRAP: tuple[Acknowledgement, ...] = (
                     "LZ-IAM-003) and the deploy proofs check what it may do"),
 )
 
-ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = LAMBDA + LANDING_ZONE + CDK_BOOTSTRAP
+# --- the control-tower engine's enrollment handler (handlers/control_tower_baseline.py) ----------------
+CONTROL_TOWER: tuple[Acknowledgement, ...] = (
+    Acknowledgement("CKV_AWS_111", "*-control-tower-enrollment/AWS::IAM::Policy.EnrollmentHandler*",
+                    "Re-applying an OU baseline (controltower:ResetEnabledBaseline) makes AWS Control Tower check "
+                    "the caller's Organizations and Service Catalog permissions (the handler permissions of "
+                    "AWS::ControlTower::EnabledBaseline): it creates and attaches SCPs and a portfolio whose ids "
+                    "it generates; the Control Tower calls are limited to this account's enabled baselines"),
+)
+
+ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = CONTROL_TOWER + LAMBDA + LANDING_ZONE + CDK_BOOTSTRAP
 
 __all__ = ["ACKNOWLEDGEMENTS", "Acknowledgement"]

@@ -183,6 +183,18 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
       "The key ids are only known once the handler creates the keys; the statements cover this account's "
       "keys in this region, and the changing ones (PutKeyPolicy, UpdateKeyDescription, TagResource) only "
       "CloudHSM keys (kms:KeyOrigin = AWS_CLOUDHSM)"),
+    # --- AWS Control Tower enabled baselines (handlers/control_tower_baseline.py) -------------------
+    A("AwsSolutions-IAM5[Resource::*]", "*/Lookup/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
+      "controltower:ListEnabledBaselines and GetBaselineOperation have no resource-level permissions; read-only"),
+    A("AwsSolutions-IAM5[Resource::*]", "*/Enrollment/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "controltower:ListEnabledBaselines and GetBaselineOperation have no resource-level permissions; the "
+      "Organizations and Service Catalog calls are what AWS Control Tower checks on the caller when it "
+      "re-applies an OU baseline (the handler permissions of AWS::ControlTower::EnabledBaseline), on SCPs "
+      "and portfolios it creates with ids unknown when synthesizing"),
+    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:controltower:<AWS::Region>:<AWS::AccountId>:enabledbaseline/*]",
+      "*/Enrollment/Handler/*/ServiceRole/DefaultPolicy/Resource",
+      "Enabled baselines get ids from AWS Control Tower; the statement covers this account's enabled "
+      "baselines in the home region (GetEnabledBaseline, ResetEnabledBaseline)"),
 )
 del A
 

@@ -17,6 +17,7 @@ from landing_zone.explain.requests import (
 )
 from landing_zone.cli.synth_cache import synthesized
 from landing_zone.plan import Plan, build_plan
+from landing_zone.plan.control_tower import MODELLED
 
 
 def load_plan_and_policies(blueprint: str, variables: tuple[str, ...], vars_file: str | None,
@@ -79,6 +80,9 @@ def explain(blueprint, variables, vars_file, cdk_out, account, action, region, r
         if value:
             click.echo(f"{label + ':':<10}{value}")
     click.echo(f"why:      {decision.reason}")
+    if decision.policy and decision.policy.endswith(f"({MODELLED})"):
+        # An enabled control of AWS Control Tower, evaluated through the catalog's native SCP text.
+        click.echo(f"{'modelled:':<10}control-tower (AWS Control Tower enforces it; its native SCP text is the model)")
 
 
 @click.command()

@@ -51,7 +51,8 @@ def _work(plan: Plan) -> list[_Work]:
     if management_regions:
         get(plan.management_account_id).recorder_regions = management_regions
     baseline = next((s for s in plan.stacksets if s.name == f"{plan.name}-config-baseline"), None)
-    if baseline:
+    # Under the control-tower engine the baseline records nothing: AWS Control Tower's recorder is expected.
+    if baseline and "ConfigurationRecorder" in baseline.template.get("Resources", {}):
         # The baseline StackSet targets the root: every member account gets a recorder in each region.
         for account in plan.accounts:
             if account.id and account.id != plan.management_account_id:

@@ -8,6 +8,8 @@ from typing import Any
 
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.plan import Plan
+from landing_zone.plan.control_tower import CONTROLS as TOWER_CONTROLS
+from landing_zone.plan.control_tower import MODELLED
 from landing_zone.plan.names import unit_export_name
 from landing_zone.policy.evaluate import FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS, PolicyRef
 
@@ -66,7 +68,28 @@ def read_deployed(outdir: str | Path, plan: Plan) -> DeployedPolicies:
                                               "which the blueprint does not know; synthesize again")
                 deployed.attached.setdefault(props["Type"], {}).setdefault(key, []).append(
                     PolicyRef(props["Name"], _label(key), document))
+    _add_tower_models(deployed, templates)
     for by_key in deployed.attached.values():
         for refs in by_key.values():
             refs.sort(key=lambda r: r.name)
     return deployed
+
+
+def tower_models(plan: Plan) -> list[tuple[str, str, PolicyRef]]:
+    """Under the control-tower engine, each preventive control AWS Control Tower enables on an OU is
+    evaluated through its model: the catalog control's native SCP text, attached to that OU. Its name
+    says so (`modelled: control-tower`). (EnabledControl logical id, OU path, policy)"""
+    return [(c.logical_id, c.path, PolicyRef(f"{c.identifier} ({MODELLED})", c.path, c.model))
+            for s in plan.stacks if s.component == TOWER_CONTROLS for c in s.payload.controls if c.model]
+
+
+def _add_tower_models(deployed: DeployedPolicies, templates: list[Path]) -> None:
+    """The models of the AWS::ControlTower::EnabledControl resources cdk.out holds."""
+    models = {logical_id: (path, ref) for logical_id, path, ref in tower_models(deployed.plan)}
+    if not models:
+        return
+    for template in templates:
+        for logical_id, resource in json.loads(template.read_text()).get("Resources", {}).items():
+            if resource.get("Type") == "AWS::ControlTower::EnabledControl" and logical_id in models:
+                path, ref = models[logical_id]
+                deployed.attached.setdefault("SERVICE_CONTROL_POLICY", {}).setdefault(path, []).append(ref)

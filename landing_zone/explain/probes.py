@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from landing_zone.explain.deployed import DeployedPolicies
+from landing_zone.explain.deployed import DeployedPolicies, tower_models
 from landing_zone.explain.requests import DEFAULT_PROBES, UsageError
 from landing_zone.plan import Plan
 from landing_zone.policy.evaluate import PolicyRef
@@ -72,6 +72,8 @@ def planned_policies(plan: Plan) -> DeployedPolicies:
             label = target.label()
             deployed.attached.setdefault(policy.policy_type, {}).setdefault(target.key, []).append(
                 PolicyRef(policy.name, label, policy.document))
+    for _, path, ref in tower_models(plan):   # the control-tower engine's enabled controls, modelled
+        deployed.attached.setdefault("SERVICE_CONTROL_POLICY", {}).setdefault(path, []).append(ref)
     for by_key in deployed.attached.values():
         for refs in by_key.values():
             refs.sort(key=lambda r: r.name)

@@ -127,6 +127,7 @@ class AuditPlan:
     aggregator_name: str
     aggregator_role_name: str
     topic_key_arn: str | None = None        # the blueprint key of the topic (alias ARN); None: `key_alias`
+    aggregator: bool = True                 # False under the control-tower engine: the landing zone's own
 
 
 # ---------- CIS AWS Foundations v3, section 4: metric filters and alarms ----------
@@ -214,8 +215,8 @@ def trail_resources(p: OrganizationTrailPlan) -> int:
 
 
 def audit_resources(p: AuditPlan) -> int:
-    # [key, alias,] topic, topic policy, subscriptions, bus, bus policy, rule, aggregator role, aggregator
-    return 7 + (0 if p.topic_key_arn else 2) + len(p.emails)
+    # [key, alias,] topic, topic policy, subscriptions, bus, bus policy, rule, [aggregator role, aggregator]
+    return 5 + (2 if p.aggregator else 0) + (0 if p.topic_key_arn else 2) + len(p.emails)
 
 
 def key_stacks(bp: Blueprint, *arns: str | None) -> tuple[str, ...]:

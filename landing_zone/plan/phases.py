@@ -1,6 +1,7 @@
 """The deploy order: phases of stacks, and the CDK stack dependencies that mirror them.
 
-preflight → organization → account shards → sync ids → bootstrap → keys → log archive → trail and
+preflight → organization → account shards → sync ids → [control-tower engine: landing zone → OU
+registrations → enabled controls → account enrollment] → bootstrap → keys → log archive → trail and
 audit → baseline (management account recorder, Guard rules) → StackSets (baseline, then detective
 and proactive) → network, sharing, directory, Identity Center, federation → organization policies.
 
@@ -22,6 +23,16 @@ PHASES: tuple[tuple[str, str, str, tuple[str, ...], int], ...] = (
     ("organization", "organizational units", "deploy", ("organization",), 1),
     ("accounts", "member accounts, one DependsOn chain per shard", "deploy", ("accounts",), ACCOUNT_CONCURRENCY),
     ("sync", "record the new account and OU ids (`lz sync`), then synthesize again", "sync", (), 1),
+    # The control-tower engine (plan/control_tower.py): before anything else reaches the member accounts,
+    # whose AWS Config recorders AWS Control Tower sets up; each phase waits for the one before.
+    ("control-tower", "AWS Control Tower landing zone (control-tower engine, `manage: true`)", "deploy",
+     ("control-tower",), 1),
+    ("registrations", "OUs registered with AWS Control Tower, parents first, one at a time", "deploy",
+     ("control-tower-registrations",), 1),
+    ("controls", "controls enabled by AWS Control Tower, in max_concurrent_operations chains", "deploy",
+     ("control-tower-controls",), 1),
+    ("enrollment", "accounts enrolled through their OU's AWS Control Tower baseline", "deploy",
+     ("control-tower-enrollment",), 1),
     ("bootstrap", "CDK bootstrap of the member accounts and regions that receive a stack (StackSet)",
      "deploy", ("bootstrap",), 1),
     ("keys", "KMS keys and their replicas", "deploy", ("keys",), 4),

@@ -40,8 +40,10 @@ def target_slug(target: Target) -> str:
     return f"{readable}-{digest(target.key, 6)}"
 
 
-def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], context: dict[str, Any]
-                  ) -> tuple[list[PolicyPlan], list[Issue]]:
+def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], context: dict[str, Any],
+                  reserved: dict[Target, int] | None = None) -> tuple[list[PolicyPlan], list[Issue]]:
+    """`reserved`: SCP attachments another owner uses on a target (AWS Control Tower's own SCPs on a
+    registered OU), counted before ours are packed."""
     bp = loaded.model
     tree = Tree(bp)
     policies: list[PolicyPlan] = []
@@ -58,7 +60,8 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
             for target in policy.targets:
                 custom_scps[target] += 1
     groups: dict[Target, list[StatementGroup]] = defaultdict(list)
-    issues = _attachment_limits(policies)
+    reserved = reserved or {}
+    issues = _attachment_limits(policies, reserved)
     for instance in instances:
         if instance.control.behavior != "preventive":
             continue
@@ -75,7 +78,7 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
     # its guardrail policies in place.
     created = created_targets(bp)
     for target in sorted(groups):
-        available = ATTACHMENT_LIMITS["SERVICE_CONTROL_POLICY"] - 1 - custom_scps[target]
+        available = ATTACHMENT_LIMITS["SERVICE_CONTROL_POLICY"] - 1 - reserved.get(target, 0) - custom_scps[target]
         if available < 0:
             continue   # already reported by _attachment_limits
         try:
@@ -86,8 +89,10 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
                 hint = (f"Root always holds FullAWSAccess and the mandatory guardrails ({len(mandatory)} "
                         f"controls); attach custom SCPs to OUs instead of Root, or merge them")
             else:
-                hint = (f"{target.label()} already has FullAWSAccess and {custom_scps[target]} custom SCP(s); "
-                        "enable fewer controls there, move some to a parent OU, or merge custom SCPs")
+                tower = (f", up to {reserved[target]} SCPs of AWS Control Tower (registered OU)"
+                         if reserved.get(target) else "")
+                hint = (f"{target.label()} already has FullAWSAccess{tower} and {custom_scps[target]} custom "
+                        "SCP(s); enable fewer controls there, move some to a parent OU, or merge custom SCPs")
             issues.append(Issue(
                 "scp-budget-exceeded", f"{target.label()} cannot fit its guardrails: it {exc}"
                 + (f" (of which {len(mandatory)} mandatory)" if mandatory else ""), hint=hint,
@@ -106,21 +111,24 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
     return sorted(policies, key=lambda p: p.logical_id), issues
 
 
-def _attachment_limits(policies: list[PolicyPlan]) -> list[Issue]:
-    """The blueprint's own policies per target and type, with the AWS managed one that stays attached."""
+def _attachment_limits(policies: list[PolicyPlan], reserved: dict[Target, int]) -> list[Issue]:
+    """The blueprint's own policies per target and type, with the AWS managed one that stays attached
+    and, for SCPs, those AWS Control Tower attaches to a registered OU."""
     counts: dict[tuple[str, Target], list[str]] = defaultdict(list)
     for policy in policies:
         for target in policy.targets:
             counts[(policy.policy_type, target)].append(policy.name)
     issues = []
     for (policy_type, target), names in sorted(counts.items()):
-        total = len(names) + MANAGED_ATTACHED.get(policy_type, 0)
+        tower = reserved.get(target, 0) if policy_type == "SERVICE_CONTROL_POLICY" else 0
+        total = len(names) + MANAGED_ATTACHED.get(policy_type, 0) + tower
         limit = ATTACHMENT_LIMITS[policy_type]
         if total > limit:
             issues.append(Issue(
                 "policy-attachment-limit",
                 f"{target.label()} would have {total} {policy_type} policies attached "
-                f"({', '.join(sorted(names))}{' and the AWS managed full-access policy' if policy_type in MANAGED_ATTACHED else ''}); "
+                f"({', '.join(sorted(names))}{' and the AWS managed full-access policy' if policy_type in MANAGED_ATTACHED else ''}"
+                f"{f' and up to {tower} of AWS Control Tower' if tower else ''}); "
                 f"allowed: {limit}", hint="merge policies or attach some to a parent OU", loc=("policies",)))
     return issues
 

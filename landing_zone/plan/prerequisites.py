@@ -42,13 +42,16 @@ def trusted_access(plan: Plan) -> list[TrustedAccess]:
                                     "service-managed StackSets (bootstrap, baseline, detective and proactive)"))
     if "organization-trail" in components:
         needed.append(TrustedAccess("cloudtrail.amazonaws.com", "the organization trail"))
-    if "audit" in components:
+    if any(getattr(s.payload, "aggregator", False) for s in plan.stacks if s.component == "audit"):
         needed.append(TrustedAccess("config.amazonaws.com", "the organization's AWS Config aggregator"))
     if "directory" in components and any(
             getattr(s.payload, "share", None) for s in plan.stacks if s.component == "directory"):
         needed.append(TrustedAccess("ds.amazonaws.com", "directory sharing with the organization's accounts"))
     if components & {"identity-center", "identity-center-assignments"}:
         needed.append(TrustedAccess("sso.amazonaws.com", "IAM Identity Center permission sets and assignments"))
+    if components & {"control-tower", "control-tower-registrations"}:
+        needed.append(TrustedAccess("controltower.amazonaws.com", "AWS Control Tower (guardrails.engine "
+                                    "control-tower)", by_landing_zone=True))
     if "sharing" in components:
         needed.append(TrustedAccess("ram.amazonaws.com", "RAM shares with OUs and the organization",
                                     by_landing_zone=True))
@@ -57,7 +60,7 @@ def trusted_access(plan: Plan) -> list[TrustedAccess]:
 
 def delegated_admins(plan: Plan) -> list[DelegatedAdmin]:
     audit = next((a for a in plan.accounts if a.role == "audit"), None)
-    if audit and "audit" in _components(plan):
+    if audit and any(getattr(s.payload, "aggregator", False) for s in plan.stacks if s.component == "audit"):
         return [DelegatedAdmin("config.amazonaws.com", audit.name,
                                "the organization Config aggregator lives in the audit account")]
     return []

@@ -18,6 +18,9 @@ SHIPPED: dict[str, tuple[str, dict[str, Any]]] = {
     "standard": ("blueprints/standard.yaml", {}),
     "enterprise": ("blueprints/enterprise.yaml", {}),
     "many-accounts": ("blueprints/examples/many-accounts.yaml", {"accounts": 40, "units": 4}),
+    # The standard and enterprise shapes under guardrails.engine control-tower.
+    "control-tower": ("blueprints/examples/control-tower.yaml", {}),
+    "control-tower-enterprise": ("blueprints/examples/control-tower.yaml", {"shape": "enterprise"}),
 }
 
 

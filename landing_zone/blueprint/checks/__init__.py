@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from landing_zone.blueprint.checks import accounts, guardrails, network, policies, references, regions, units
+from landing_zone.blueprint.checks import control_tower as tower_checks
 from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import keys as key_checks
@@ -31,11 +32,20 @@ CHECKS: tuple[Check, ...] = (
     regions.governed_regions_are_distinct,
     references.targets_exist,
     references.owning_accounts_exist,
-    guardrails.engine_is_supported,
     guardrails.controls_exist,
     guardrails.mandatory_controls_stay_enabled,
     guardrails.parameters_match_declarations,
     guardrails.region_deny_keeps_home_region,
+    tower_checks.tower_version_is_known,
+    tower_checks.tower_concurrency_is_in_range,
+    tower_checks.tower_security_unit_is_valid,
+    tower_checks.tower_registrations_are_valid,
+    tower_checks.tower_controls_are_placeable,
+    tower_checks.tower_controls_are_not_duplicated,
+    tower_checks.tower_regions_cover_region_deny,
+    tower_checks.tower_parameters_are_supported,
+    tower_checks.tower_manifest_is_known,
+    tower_checks.tower_native_controls_are_listed,
     policies.policy_names_are_unique,
     logging_checks.log_bucket_expiry_follows_glacier_transition,
     logging_checks.trail_name_is_valid,

@@ -6,18 +6,12 @@ from typing import Any, Iterator
 from landing_zone.blueprint.issues import Issue, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.suggest import suggest
+from landing_zone.blueprint.tower import uses_tower
 from landing_zone.catalog import Control, load_catalog
+from landing_zone.catalog.control_tower import LANDING_ZONE_REGION_DENY
 from landing_zone.catalog.model import Parameter
 
 _TYPES = {"string": (str,), "list": (list,), "integer": (int,), "boolean": (bool,)}
-
-
-def engine_is_supported(bp: Blueprint) -> Iterator[Issue]:
-    """Only the native engine synthesizes today; the Control Tower engine is planned."""
-    if bp.guardrails.engine != "native":
-        yield Issue("guardrail-engine-unsupported", f"engine {bp.guardrails.engine!r} is not available yet",
-                    hint="use `engine: native` (SCPs, Config rules and Guard hooks from the same catalog); "
-                         "the Control Tower engine is planned", loc=("guardrails", "engine"))
 
 
 def controls_exist(bp: Blueprint) -> Iterator[Issue]:
@@ -26,7 +20,9 @@ def controls_exist(bp: Blueprint) -> Iterator[Issue]:
     entries = [("enable", i, e.control) for i, e in enumerate(bp.guardrails.enable) if e.control]
     entries += [("disable", i, e.control) for i, e in enumerate(bp.guardrails.disable)]
     for section, i, control in entries:
-        if control not in catalog:
+        if control not in catalog and not (section == "enable" and control == LANDING_ZONE_REGION_DENY
+                                           and uses_tower(bp)):
+            # (the landing zone's Region deny under the control-tower engine: control-tower-not-api)
             yield Issue("guardrail-unknown-control", f"control {control!r} is not in the catalog",
                         hint=suggest(control, catalog, show=6) + " (GUARDRAILS.md lists them all)",
                         loc=("guardrails", section, i, "control"))

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from landing_zone.blueprint.model.common import Model, Region, Tags
+from landing_zone.blueprint.model.control_tower import ControlTower
 from landing_zone.blueprint.model.deploy import Deploy
 from landing_zone.blueprint.model.guardrails import Guardrails, Policy
 from landing_zone.blueprint.model.identity import Identity
@@ -37,5 +38,8 @@ class Blueprint(Model):
     identity: Identity = Field(default_factory=Identity, description="Directory, IAM Identity Center and "
                                 "federation. Default: none of them.")
     keys: list[Key] = Field(default_factory=list, description="KMS keys. Default: none.")
+    control_tower: ControlTower = Field(default_factory=ControlTower, description="AWS Control Tower, used "
+                                        "under guardrails.engine control-tower. Default: a managed 3.3 landing "
+                                        "zone, every OU but Security registered.")
     deploy: Deploy = Field(default_factory=Deploy, description="How the landing zone is deployed. "
                            "Default: qualifier lzdeploy, member accounts bootstrapped by a StackSet.")

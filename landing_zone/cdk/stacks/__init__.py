@@ -2,6 +2,7 @@
 from landing_zone.cdk.stacks import (  # noqa: F401 - imported for the registration
     accounts,
     audit,
+    control_tower,
     directory,
     federation,
     guard_rules,

@@ -26,5 +26,6 @@ class AuditStack(PlannedStack):
         SecurityEventBus(self, "Bus", bus_name=payload.bus_name, rule_name=payload.rule_name,
                          organization_id=payload.organization_id, detail_types=payload.detail_types,
                          topic_arn=topic.topic.topic_arn)
-        OrganizationConfigAggregator(self, "Aggregator", aggregator_name=payload.aggregator_name,
-                                     role_name=payload.aggregator_role_name)
+        if payload.aggregator:
+            OrganizationConfigAggregator(self, "Aggregator", aggregator_name=payload.aggregator_name,
+                                         role_name=payload.aggregator_role_name)

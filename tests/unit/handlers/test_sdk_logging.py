@@ -23,6 +23,7 @@ import pytest
 from landing_zone.handlers import (
     ad_connector,
     ad_trust,
+    control_tower_baseline,
     custom_store_key,
     directory_region,
     directory_roster,
@@ -146,6 +147,29 @@ SCENARIOS = {"ad_trust": trust, "ad_connector": connector, "custom_store_key": s
              "directory_region": region, "directory_share": share, "directory_roster": roster,
              "enable_policy_type": policy_type, "enable_ram_sharing": ram_sharing,
              "rules_objects": rules}
+
+
+def enrollment(stubs) -> tuple[Callable[[], None], list[str]]:
+    ou = "arn:aws:organizations::111111111111:ou/o-a1b2c3d4e5/ou-a1b2-33333333"
+    enabled = "arn:aws:controltower:us-east-1:111111111111:enabledbaseline/XAHCR4CJTSI4W07MZ"
+
+    def run() -> None:
+        stubs.response("controltower", "list_enabled_baselines", {"enabledBaselines": [
+            {"arn": enabled, "baselineIdentifier": "arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2",
+             "targetIdentifier": ou, "statusSummary": {"status": "SUCCEEDED"}}]})
+        stubs.response("controltower", "list_enabled_baselines", {"enabledBaselines": [
+            {"arn": enabled + "X", "baselineIdentifier": "arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2",
+             "targetIdentifier": f"arn:aws:organizations::111111111111:account/o-a1b2c3d4e5/{CANARY_ACCOUNT}",
+             "statusSummary": {"status": "SUCCEEDED"}}]})
+        stubs.response("controltower", "reset_enabled_baseline",
+                       {"operationIdentifier": "58f12232-26be-4735-a3e9-dd30d90f021f"})
+        control_tower_baseline.on_event(cfn_event("Create", {
+            "Purpose": "enroll", "BaselineIdentifier": "arn:aws:controltower:us-east-1::baseline/17BSJV3IGJ2QSGA2",
+            "TargetIdentifier": ou, "AccountIds": ["222222222222"]}), None)
+    return run, [CANARY_ACCOUNT, "enabledBaselineIdentifier"]
+
+
+SCENARIOS["control_tower_baseline"] = enrollment
 
 
 def test_every_handler_has_a_scenario():
