@@ -162,11 +162,15 @@ def _mutation(result, rule):
                                                             for v in t["Resources"].values()))
         custom = next(k for k, v in templates[stack]["Resources"].items() if v["Type"].startswith("Custom::"))
         return stack, _set(["Resources", custom, "Properties", "ServiceTimeout"], 7200)
+    if rule == "resource-type-unavailable":     # e.g. a service not offered in a region or partition
+        stack = f"{name}-audit"
+        bus = _first(templates[stack], "AWS::Events::EventBus")
+        return stack, _set(["Resources", bus, "Type"], "AWS::CloudFormation::GuardHookOfTheFuture")
     raise AssertionError(rule)
 
 
 @pytest.mark.parametrize("rule", ["config-object-lock", "bucket-key-alias", "account-chain", "import-without-export",
-                                  "stackset-order", "custom-resource-timeout"])
+                                  "stackset-order", "custom-resource-timeout", "resource-type-unavailable"])
 def test_template_rules_catch_what_would_fail_the_first_deploy(synthesized, tmp_path, rule):
     result = synthesized("enterprise")
     assert template_findings(result.plan, result.templates()) == []
