@@ -18,4 +18,12 @@ CONTEXT_VARIABLES: dict[str, str] = {
     "log_reader_role_arn": "ARN pattern (any account) of the log archive's read-only role, which the audit "
                           "account's readers assume: outside the landing zone's own role names, so not exempt",
     "cdk_qualifier": "the CDK bootstrap qualifier the landing zone deploys with (deploy.qualifier)",
+    "security_services": "list of the security services the blueprint enables (guardduty, securityhub, "
+                         "access-analyzer, macie, detective, inspector)",
+    "security_service_actions": "list of the actions that switch an enabled security service off in an account "
+                                "(catalog/security.py)",
+    "account_baseline_settings": "list of the settings `account_baseline` manages (ebs_default_encryption, "
+                                 "s3_block_public_access, iam_password_policy, imdsv2_default)",
+    "account_baseline_actions": "list of the actions that change a setting `account_baseline` manages",
+    "blueprint_tags": "list of the blueprint's `tags` as Key=Value strings, sorted",
 }

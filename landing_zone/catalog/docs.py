@@ -60,7 +60,24 @@ def guardrails_markdown(controls: Mapping[str, Control] | None = None) -> str:
     for control in _sorted(controls):
         tower = f"`{control.control_tower.identifier}`" if control.control_tower else ""
         lines.append(f"| `{control.id}` | {control.level} | {control.behavior} | {_cell(control.title)} | {tower} |")
+    lines += _remediations(controls)
     return "\n".join(lines) + "\n"
+
+
+def _remediations(controls: Mapping[str, Control]) -> list[str]:
+    """The detective controls `guardrails.remediate` can turn into fixes, with their runbooks."""
+    remediated = [c for c in _sorted(controls) if c.remediation is not None]
+    lines = ["", "## Remediations", "",
+             "Detective controls with a runbook: `guardrails.remediate` makes AWS Config run it on every",
+             "non-compliant resource (automatically or on request), as a role allowed exactly the runbook's",
+             "actions. `LZ-` runbooks are the catalog's own (`landing_zone/catalog/runbooks/`), created",
+             "beside the rule; the others are owned by AWS.", "",
+             "| control | runbook | what it changes | the role may |", "|---|---|---|---|"]
+    for control in remediated:
+        runbook = control.remediation
+        actions = ", ".join(sorted(set(runbook.permissions)))
+        lines.append(f"| {control.id} | `{runbook.document}` | {_cell(runbook.note)} | {_cell(actions)} |")
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

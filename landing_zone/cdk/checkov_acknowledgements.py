@@ -67,6 +67,21 @@ LAMBDA: tuple[Acknowledgement, ...] = (
     # aws-cdk-lib's cross-region references (key ARNs)
     *_functions("CustomCrossRegionExport*", "aws-cdk-lib cross-region reference handler (a key's ARN for "
                 "its replica's stack)", no_vpc="calls only SSM Parameter Store; " + NO_VPC),
+    # the account baseline's handler, inline in the baseline StackSet body (handlers/account_baseline.py)
+    *_functions("AccountBaselineFunction", "Account baseline handler (answers CloudFormation itself)"),
+)
+
+# --- security services and remediation roles ---------------------------------------------------------
+SECURITY: tuple[Acknowledgement, ...] = (
+    Acknowledgement("CKV_AWS_111", "*-security-services-*/AWS::IAM::Policy.AutoEnableHandlerOnEvent*",
+                    "Security services' organization configuration (handlers/organization_auto_enable.py): "
+                    "guardduty:CreateDetector, macie2:EnableMacie, inspector2:Enable and the UpdateOrganization"
+                    "Configuration calls have no resource-level permissions, or act on a detector or graph whose "
+                    "id exists only once the service made it"),
+    Acknowledgement("CKV_AWS_111", "*/AWS::IAM::Role.RemediationRoleLZTAG004*",
+                    "LZ-TAG-004's runbook tags the resource AWS Config found through tag:TagResources, which has "
+                    "no resource-level permissions; the EC2 and S3 tagging it leads to is limited to the account's "
+                    "own resources, and the role is assumable only by Systems Manager in this account"),
 )
 
 # --- buckets and keys of the landing zone ----------------------------------------------------------
@@ -130,6 +145,6 @@ CONTROL_TOWER: tuple[Acknowledgement, ...] = (
                     "it generates; the Control Tower calls are limited to this account's enabled baselines"),
 )
 
-ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = CONTROL_TOWER + LAMBDA + LANDING_ZONE + CDK_BOOTSTRAP
+ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = CONTROL_TOWER + LAMBDA + LANDING_ZONE + CDK_BOOTSTRAP + SECURITY
 
 __all__ = ["ACKNOWLEDGEMENTS", "Acknowledgement"]

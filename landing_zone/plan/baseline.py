@@ -11,6 +11,7 @@ from typing import Any
 
 from landing_zone.blueprint.cloudtrail import KNOWN_EVENTS, KnownEvent
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.plan.account_baseline import account_baseline_resources, applies_to_root_only
 from landing_zone.plan.names import logical_id
 from landing_zone.plan.shared import (
     config_bucket_name,
@@ -81,6 +82,10 @@ def baseline_template(bp: Blueprint, log_archive_id: str) -> dict[str, Any]:
     }
     _add_event_forwarding(bp, template)
     _add_access_role(bp, template)
+    if bp.account_baseline and applies_to_root_only(bp.account_baseline):
+        # Pending items (an EBS key whose owner has no id) are reported by plan/account_baseline_stackset.py.
+        template["Resources"].update(account_baseline_resources(bp, bp.account_baseline, []))
+        template["Description"] += "; account baseline settings"
     return template
 
 

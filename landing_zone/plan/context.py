@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.catalog.security import BASELINE_ACTIONS, BLUEPRINT_SERVICES, SERVICE_ACTIONS, protected_actions
 from landing_zone.plan.principals import landing_zone_principals
 from landing_zone.plan.shared import log_reader_role_arn
 
@@ -28,4 +29,19 @@ def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
         "landing_zone_principals": principals,
         # Everything any guardrail exempts: each must be protected from change, passing and assumption.
         "guardrail_exemptions": sorted(set(principals) | set(region_deny)),
+        **_security_context(bp),
     }
+
+
+def _security_context(bp: Blueprint) -> dict[str, Any]:
+    """What the security controls protect: the services and baseline settings the blueprint turns on."""
+    services = sorted(BLUEPRINT_SERVICES[s] for s in bp.security.enabled())
+    # Only settings the baseline hardens: one it puts back to the AWS default (false) needs no protection.
+    baseline = bp.account_baseline
+    settings = sorted(s for s in (baseline.settings() if baseline else ())
+                      if s in BASELINE_ACTIONS and getattr(baseline, s) is not False)
+    return {"security_services": services,
+            "security_service_actions": protected_actions(services, SERVICE_ACTIONS),
+            "account_baseline_settings": settings,
+            "account_baseline_actions": protected_actions(settings, BASELINE_ACTIONS),
+            "blueprint_tags": sorted(f"{k}={v}" for k, v in bp.tags.items())}

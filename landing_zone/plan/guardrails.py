@@ -22,6 +22,7 @@ class ControlInstance:
     parameters: tuple[tuple[str, Any], ...]
     targets: tuple[Target, ...]
     loc: Loc = ("guardrails",)   # the blueprint entry that set these parameters
+    remediation: Any = None      # plan/remediation.py RemediationSpec: the runbook runs on these targets
 
     @property
     def values(self) -> dict[str, Any]:
@@ -50,7 +51,9 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
     """Nearest decision wins: a disable on an OU beats an enable on Root; on one node, disable beats
     a control's own enable, which beats an enable by level. An enable by level below an enabled
     ancestor keeps the ancestor's parameters."""
-    catalog = load_catalog()
+    # A control that `requires` a context list the blueprint leaves empty protects nothing (LZ-SEC-001
+    # without security services): it is left out, however it is enabled.
+    catalog = {i: c for i, c in load_catalog().items() if not c.requires or context.get(c.requires)}
     tree = Tree(bp)
     # control id → node → (priority, decision, loc)
     decisions: dict[str, dict[Target, tuple[int, tuple, Loc]]] = {}
@@ -87,6 +90,14 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
             decision = ("enable", _frozen(resolve_parameters(control, given, context)))
             for node in tree.of(entry):
                 decide(control, node, priority, decision, loc)
+    # A remediation switches its detective control on where nothing enables it yet, like a level (it never
+    # replaces parameters an enable entry or an ancestor gives); plan/remediation.py attaches the runbook.
+    for i, remediation in enumerate(bp.guardrails.remediate):
+        control = catalog.get(remediation.control)
+        if control is not None and control.behavior == "detective":
+            decision = ("enable", _frozen(resolve_parameters(control, remediation.parameters, context)))
+            for node in tree.of(remediation):
+                decide(control, node, LEVEL_PRIORITY, decision, ("guardrails", "remediate", i))
     if bp.guardrails.region_deny and REGION_DENY_CONTROL in catalog:
         control, deny = catalog[REGION_DENY_CONTROL], bp.guardrails.region_deny
         # The landing zone's own deployers stay exempt: denying them would break every deploy.

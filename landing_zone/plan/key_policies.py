@@ -12,9 +12,10 @@ context). Who gets what:
 - `logs`: `logs.<region>.amazonaws.com` for log groups of the caller accounts (plus the
   management account's, where the organization trail's log group lives, when `cloudtrail` is
   listed too), by `kms:EncryptionContext:aws:logs:arn`.
-- `s3`, `sns`, `secretsmanager`, `backup`, `ds`: principals of the caller accounts, only through
-  that service in the key's region (`kms:ViaService`, `kms:CallerAccount`); `backup` and `ds`
-  may also create grants for AWS resources (`kms:GrantIsForAWSResource`).
+- `s3`, `sns`, `secretsmanager`, `backup`, `ds`, `ec2`: principals of the caller accounts, only through
+  that service in the key's region (`kms:ViaService`, `kms:CallerAccount`); `backup`, `ds` and `ec2`
+  may also create grants for AWS resources (`kms:GrantIsForAWSResource`), `ec2` in granted OUs too
+  (EBS encryption by default of the account baseline).
 - `sns` also lets CloudWatch alarms (of the caller accounts, `aws:SourceAccount`, and of granted OUs,
   `aws:SourceOrgPaths`; alarms of the key's region, `aws:SourceArn`) and EventBridge publish to SNS
   topics of the key's region (`kms:EncryptionContext:aws:sns:topicArn`, which SNS puts on every data
@@ -46,11 +47,13 @@ VIA_SERVICES: dict[str, tuple[str, str, list[str]]] = {
     "secretsmanager": ("SecretsManager", "secretsmanager", CRYPTO),
     "backup": ("Backup", "backup", CRYPTO),
     "ds": ("DirectoryService", "ds", CRYPTO),
+    "ec2": ("Ebs", "ec2", CRYPTO),
 }
-GRANTING_SERVICES = ("backup", "ds")
+# EBS, like Backup and Directory Service, creates grants for the volumes it encrypts.
+GRANTING_SERVICES = ("backup", "ds", "ec2")
 # SNS encrypts each topic's messages under this encryption context (the topic ARN).
 SNS_TOPIC = "kms:EncryptionContext:aws:sns:topicArn"
-SERVICES = ("cloudtrail", "logs", "s3", "sns", "secretsmanager", "backup", "config", "ds")
+SERVICES = ("cloudtrail", "logs", "s3", "sns", "secretsmanager", "backup", "config", "ds", "ec2")
 
 
 @dataclass(frozen=True)
@@ -172,6 +175,13 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
         if endpoints:
             condition["StringEquals"] = {"kms:ViaService": _one(endpoints)}
         statements.append(_allow("OrgUnitsUse", {"AWS": "*"}, CRYPTO, condition))
+        if "ec2" in granting:
+            # EBS in the granted OUs' accounts (encryption by default with this key) creates grants for its
+            # volumes; only for AWS resources, only through EC2.
+            statements.append(_allow("OrgUnitsEbsGrants", {"AWS": "*"}, GRANT_ACTIONS, {
+                "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": _one(list(ctx.grant_org_paths))},
+                "Bool": {"kms:GrantIsForAWSResource": "true"},
+                "StringEquals": {"kms:ViaService": ctx.endpoint("ec2")}}))
     grantees = sorted(set(ctx.grant_account_ids) - {ctx.owner_account_id})
     if grantees and not endpoints:
         statements.append(_allow("AccountsUse", {"AWS": _one([ctx.root(a) for a in grantees])}, CRYPTO))

@@ -25,6 +25,7 @@ from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.plan.component import ComponentResult, member_stack
+from landing_zone.plan.findings import FindingRule, finding_rules
 from landing_zone.plan.model import Pending, Plan, StackPlan
 from landing_zone.plan.names import pascal, stack_name
 from landing_zone.plan.shared import (
@@ -128,6 +129,7 @@ class AuditPlan:
     aggregator_role_name: str
     topic_key_arn: str | None = None        # the blueprint key of the topic (alias ARN); None: `key_alias`
     aggregator: bool = True                 # False under the control-tower engine: the landing zone's own
+    finding_rules: tuple[FindingRule, ...] = ()   # security findings at or above notify_severity → topic
 
 
 # ---------- CIS AWS Foundations v3, section 4: metric filters and alarms ----------
@@ -216,7 +218,8 @@ def trail_resources(p: OrganizationTrailPlan) -> int:
 
 def audit_resources(p: AuditPlan) -> int:
     # [key, alias,] topic, topic policy, subscriptions, bus, bus policy, rule, [aggregator role, aggregator]
-    return 5 + (2 if p.aggregator else 0) + (0 if p.topic_key_arn else 2) + len(p.emails)
+    return 5 + (2 if p.aggregator else 0) + (0 if p.topic_key_arn else 2) + len(p.emails) + \
+        len(p.finding_rules)   # a rule per security service's findings
 
 
 def key_stacks(bp: Blueprint, *arns: str | None) -> tuple[str, ...]:
@@ -318,7 +321,8 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
         topic_name=f"{bp.name}-security-events", key_alias=f"alias/{bp.name}/security-events",
         emails=tuple(dict.fromkeys(logging.notifications.emails)),
         aggregator_name=f"{bp.name}-organization", aggregator_role_name=f"{bp.name}-config-aggregator",
-        topic_key_arn=key_arn_for(bp, service="sns", account=audit.name, region=home))
+        topic_key_arn=key_arn_for(bp, service="sns", account=audit.name, region=home),
+        finding_rules=finding_rules(bp))
     member_stack(plan, result, account=audit.name, component=AUDIT, region=bp.home_region, per_region=False,
                  description=f"{bp.name} landing zone: central security event bus, notifications and the "
                              "organization Config aggregator",

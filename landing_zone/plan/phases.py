@@ -3,7 +3,8 @@
 preflight → organization → account shards → sync ids → [control-tower engine: landing zone → OU
 registrations → enabled controls → account enrollment] → bootstrap → keys → log archive → trail and
 audit → baseline (management account recorder, Guard rules) → StackSets (baseline, then detective
-and proactive) → network, sharing, directory, Identity Center, federation → organization policies.
+and proactive) → network, sharing, directory, Identity Center, federation, security services (the
+management account's registration before the delegated administrator's configuration) → organization policies.
 
 `lz deploy` runs the phases in this order; every stack also depends on the stacks of the previous
 phase that deploys anything, so a plain `cdk deploy --all` keeps the same order.
@@ -43,8 +44,11 @@ PHASES: tuple[tuple[str, str, str, tuple[str, ...], int], ...] = (
      ("management-baseline", "guard-rules"), 4),
     ("stacksets", "account baseline StackSet, then detective and proactive StackSets", "deploy",
      ("guardrails",), 1),
-    ("services", "network, RAM sharing, directory, IAM Identity Center, federation", "deploy",
-     ("sharing", "network", "directory", "identity-center", "identity-center-assignments", "federation"), 4),
+    # The security services: each delegated administrator stack depends on its region's registration stack
+    # (management account), so CDK deploys the registration first within the phase.
+    ("services", "network, RAM sharing, directory, IAM Identity Center, federation, security services", "deploy",
+     ("sharing", "network", "directory", "identity-center", "identity-center-assignments", "federation",
+      "security-admin", "security-services"), 4),
     ("policies", "organization policies (SCPs, RCPs, tag, backup, AI opt-out), attached last", "deploy",
      ("policies",), 1),
 )

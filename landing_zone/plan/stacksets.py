@@ -10,6 +10,7 @@ from landing_zone.catalog.load import GUARD_DIR
 from landing_zone.plan.baseline import REGION, TEMPLATE_VERSION, baseline_template
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
+from landing_zone.plan.remediation import remediation_resources, with_remediations
 from landing_zone.plan.shared import regions_home_first, rules_bucket_name
 from landing_zone.plan.targets import ROOT_TARGET, Target, created_targets
 from landing_zone.policy.templating import render
@@ -50,7 +51,7 @@ def config_baseline(bp: Blueprint, log_archive_id: str) -> StackSetPlan:
 def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict[str, Any],
                         baseline: StackSetPlan) -> list[StackSetPlan]:
     by_targets: dict[tuple[Target, ...], list[ControlInstance]] = defaultdict(list)
-    for instance in instances:
+    for instance in with_remediations(bp, instances):
         if instance.control.behavior == "detective":
             by_targets[tuple(sorted(instance.targets))].append(instance)
     created = created_targets(bp)
@@ -74,6 +75,9 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
                 properties["MaximumExecutionFrequency"] = rule.maximum_execution_frequency
             resources[logical_id("Rule", instance.control.id)] = {
                 "Type": "AWS::Config::ConfigRule", "Properties": properties}
+            if instance.remediation is not None:
+                resources.update(remediation_resources(bp, instance, logical_id("Rule", instance.control.id),
+                                                       context))
         first = tuple(sorted(created.get(t, t) for t in targets))    # StackSetName is create-only
         key = ",".join(t.key for t in first)
         label = "root" if first == (ROOT_TARGET,) else pascal(first[0].ref).lower()[:30]

@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from landing_zone.blueprint.checks import accounts, guardrails, network, policies, references, regions, units
+from landing_zone.blueprint.checks import baseline as baseline_checks
 from landing_zone.blueprint.checks import control_tower as tower_checks
 from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import keys as key_checks
 from landing_zone.blueprint.checks import logging as logging_checks
+from landing_zone.blueprint.checks import remediation as remediation_checks
+from landing_zone.blueprint.checks import security as security_checks
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 
@@ -81,6 +84,17 @@ CHECKS: tuple[Check, ...] = (
     key_checks.key_material_fits_the_origin,
     key_checks.aws_kms_keys_rotate,
     key_checks.secrets_have_a_customer_managed_key,
+    security_checks.delegated_admin_is_a_member_account,
+    security_checks.guardduty_features_are_known,
+    security_checks.security_hub_standards_are_known,
+    security_checks.security_hub_aggregates_in_a_governed_region,
+    security_checks.security_hub_has_the_config_baseline,
+    security_checks.unused_access_days_are_accepted,
+    security_checks.regional_services_run_in_the_governed_regions,
+    baseline_checks.password_policy_is_within_iam_limits,
+    baseline_checks.ebs_key_serves_ec2_everywhere,
+    remediation_checks.remediated_controls_are_detective_with_a_runbook,
+    remediation_checks.remediations_are_not_repeated,
 )
 
 

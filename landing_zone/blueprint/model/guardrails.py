@@ -44,6 +44,24 @@ class RegionDeny(Targets):
         "apply to. Default: none.")
 
 
+class Remediation(Targets):
+    """A detective control that also fixes what it finds on its targets: AWS Config runs the control's
+    Systems Manager Automation runbook on each non-compliant resource. The control is enabled on the
+    targets too (with `parameters`) where nothing enables it yet."""
+
+    control: str = Field(description="Id of a detective control whose catalog entry declares a runbook "
+                         "(GUARDRAILS.md lists them). Required.")
+    mode: Literal["automatic", "manual"] = Field(default="automatic", description="automatic: Config runs "
+                                                 "the runbook as soon as a resource is non-compliant; manual: "
+                                                 "someone starts it from the Config console. Default: automatic.")
+    parameters: dict[str, Any] = Field(default_factory=dict, description="Values for the control's declared "
+                                       "parameters, where this entry enables it. Default: the catalog defaults.")
+    attempts: int = Field(default=5, ge=1, le=25, description="Automatic attempts per resource within "
+                          "retry_seconds, 1-25. Default: 5.")
+    retry_seconds: int = Field(default=60, ge=1, le=2678000, description="Window for the attempts, in "
+                               "seconds. Default: 60.")
+
+
 class Guardrails(Model):
     """Controls in the Control Tower sense: mandatory, strongly recommended and elective."""
 
@@ -55,6 +73,8 @@ class Guardrails(Model):
         "on at Root. Default: only the mandatory controls.")
     disable: list[GuardrailDisable] = Field(default_factory=list, description="Exceptions. Default: none.")
     region_deny: RegionDeny | None = Field(default=None, description="Region deny control. Default: off.")
+    remediate: list[Remediation] = Field(default_factory=list, description="Detective controls that also "
+                                         "fix what they find. Default: none.")
 
 
 PolicyType = Literal["service_control", "resource_control", "tag", "backup", "ai_opt_out"]

@@ -7,7 +7,7 @@ from pydantic import Field
 
 from landing_zone.blueprint.model.common import Model, Region, Targets
 
-KeyService = Literal["cloudtrail", "logs", "s3", "sns", "secretsmanager", "backup", "config", "ds"]
+KeyService = Literal["cloudtrail", "logs", "s3", "sns", "secretsmanager", "backup", "config", "ds", "ec2"]
 
 
 class Key(Model):

@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from landing_zone.blueprint.model.baseline import AccountBaseline
 from landing_zone.blueprint.model.common import Model, Region, Tags
 from landing_zone.blueprint.model.control_tower import ControlTower
 from landing_zone.blueprint.model.deploy import Deploy
@@ -14,6 +15,7 @@ from landing_zone.blueprint.model.keys import Key
 from landing_zone.blueprint.model.logging import Logging
 from landing_zone.blueprint.model.network import Network
 from landing_zone.blueprint.model.organization import Organization
+from landing_zone.blueprint.model.security import Security
 
 
 class Blueprint(Model):
@@ -41,5 +43,9 @@ class Blueprint(Model):
     control_tower: ControlTower = Field(default_factory=ControlTower, description="AWS Control Tower, used "
                                         "under guardrails.engine control-tower. Default: a managed 3.3 landing "
                                         "zone, every OU but Security registered.")
+    security: Security = Field(default_factory=Security, description="Organization security services from "
+                               "a delegated administrator. Default: every service off.")
+    account_baseline: AccountBaseline | None = Field(default=None, description="Account-level hardening in "
+                                                     "every account of its targets. Default: none.")
     deploy: Deploy = Field(default_factory=Deploy, description="How the landing zone is deployed. "
                            "Default: qualifier lzdeploy, member accounts bootstrapped by a StackSet.")

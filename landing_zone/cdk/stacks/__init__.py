@@ -15,5 +15,7 @@ from landing_zone.cdk.stacks import (  # noqa: F401 - imported for the registrat
     organization,
     organization_trail,
     policies,
+    security_admin,
+    security_services,
     sharing,
 )

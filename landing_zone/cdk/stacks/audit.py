@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import aws_cdk as cdk
+from aws_cdk import aws_events as events
 from constructs import Construct
 
 from landing_zone.cdk.constructs.config_aggregator import OrganizationConfigAggregator
@@ -19,13 +20,25 @@ class AuditStack(PlannedStack):
         payload: AuditPlan = self.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
+        sources = [SecurityEventBus.rule_arn(payload.bus_name, r)
+                   for r in (payload.rule_name, *(f.name for f in payload.finding_rules))]
         topic = EncryptedTopic(
             self, "SecurityEvents", topic_name=payload.topic_name, key_alias=payload.key_alias,
             emails=payload.emails, publisher="events.amazonaws.com", key_arn=payload.topic_key_arn,
-            source_arn=SecurityEventBus.rule_arn(payload.bus_name, payload.rule_name))
-        SecurityEventBus(self, "Bus", bus_name=payload.bus_name, rule_name=payload.rule_name,
-                         organization_id=payload.organization_id, detail_types=payload.detail_types,
-                         topic_arn=topic.topic.topic_arn)
+            source_arn=sources[0] if len(sources) == 1 else sources)  # type: ignore[arg-type]
+        bus = SecurityEventBus(self, "Bus", bus_name=payload.bus_name, rule_name=payload.rule_name,
+                               organization_id=payload.organization_id, detail_types=payload.detail_types,
+                               topic_arn=topic.topic.topic_arn)
+        # One rule per security service: findings at or above the blueprint's severity (plan/findings.py),
+        # forwarded here by the delegated administrator's regions.
+        for rule in payload.finding_rules:
+            built = events.CfnRule(
+                self, rule.logical_id, name=rule.name, event_bus_name=payload.bus_name, state="ENABLED",
+                description=f"{rule.service} findings at or above the notification severity go to the topic",
+                event_pattern=rule.event_pattern,
+                targets=[events.CfnRule.TargetProperty(id="SecurityTopic", arn=topic.topic.topic_arn)])
+            built.override_logical_id(rule.logical_id)
+            built.node.add_dependency(bus.bus)
         if payload.aggregator:
             OrganizationConfigAggregator(self, "Aggregator", aggregator_name=payload.aggregator_name,
                                          role_name=payload.aggregator_role_name)

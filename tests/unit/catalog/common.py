@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from landing_zone.catalog import Control, load_catalog
+from landing_zone.catalog.security import BASELINE_ACTIONS, SERVICE_ACTIONS, protected_actions
 from landing_zone.policy.templating import render
 
 CATALOG = load_catalog()
@@ -35,6 +36,12 @@ SAMPLE_CONTEXT: dict[str, Any] = {
         "arn:aws:iam::*:role/cdk-lzdeploy-*",
         "arn:aws:iam::*:role/stacksets-exec-*",
     ],
+    # A blueprint with every security service and every baseline setting on (plan/context.py).
+    "security_services": sorted(SERVICE_ACTIONS),
+    "security_service_actions": protected_actions(sorted(SERVICE_ACTIONS), SERVICE_ACTIONS),
+    "account_baseline_settings": sorted(BASELINE_ACTIONS),
+    "account_baseline_actions": protected_actions(sorted(BASELINE_ACTIONS), BASELINE_ACTIONS),
+    "blueprint_tags": ["CostCenter=1000", "Owner=platform"],
 }
 # Proof placeholders besides the context variables: a member account and a governed region.
 SAMPLE_ACCOUNT = "444444444444"

@@ -21,15 +21,18 @@ import boto3
 import pytest
 
 from landing_zone.handlers import (
+    account_baseline,
     ad_connector,
     ad_trust,
     control_tower_baseline,
     custom_store_key,
+    delegated_admin,
     directory_region,
     directory_roster,
     directory_share,
     enable_policy_type,
     enable_ram_sharing,
+    organization_auto_enable,
     rules_objects,
 )
 from tests.unit.handlers.conftest import SDK_ROOTS
@@ -143,10 +146,30 @@ def rules(stubs) -> tuple[Callable[[], None], list[str]]:
     return lambda: _run(rules_objects, event), ["LeakCanaryRule", "ETag"]
 
 
+def baseline(stubs) -> tuple[Callable[[], None], list[str]]:
+    props = {"AccountId": "123456789012", "S3BlockPublicAccess": "enable", "DeleteDefaultVpc": "true",
+             "PasswordPolicy": {"MinimumPasswordLength": "14", "RequireSymbols": "true"}}
+    return lambda: _run(account_baseline, cfn_event("Create", props)), ["RestrictPublicBuckets", "RequireSymbols",
+                                                                        "CidrBlock"]
+
+
+def registration(stubs) -> tuple[Callable[[], None], list[str]]:
+    props = {"Service": "guardduty", "AccountId": "333333333333"}
+    return lambda: _run(delegated_admin, cfn_event("Create", props)), ["AdminStatus", "AdminAccounts"]
+
+
+def auto_enable(stubs) -> tuple[Callable[[], None], list[str]]:
+    def run() -> None:
+        stubs.response("macie2", "update_organization_configuration", {})
+        organization_auto_enable.on_event(cfn_event("Create", {"Service": "macie"}), None)
+    return run, ["autoEnable", "serviceRole"]
+
+
 SCENARIOS = {"ad_trust": trust, "ad_connector": connector, "custom_store_key": store_key,
              "directory_region": region, "directory_share": share, "directory_roster": roster,
              "enable_policy_type": policy_type, "enable_ram_sharing": ram_sharing,
-             "rules_objects": rules}
+             "rules_objects": rules, "account_baseline": baseline, "delegated_admin": registration,
+             "organization_auto_enable": auto_enable}
 
 
 def enrollment(stubs) -> tuple[Callable[[], None], list[str]]:

@@ -252,8 +252,9 @@ def test_key_arn_for_prefers_the_own_key_then_grants_by_ou(tmp_path):
 def test_enterprise_blueprint_keys():
     plan = build_plan(load_blueprint(ROOT / "blueprints/enterprise.yaml"))
     stacks = keys_stacks(plan)
-    assert sorted(stacks) == ["globex-keys-identity-us-east-1", "globex-keys-log-archive-eu-west-1",
-                              "globex-keys-log-archive-us-east-1"]
+    assert sorted(stacks) == ["globex-keys-audit-eu-central-1", "globex-keys-audit-eu-west-1",
+                              "globex-keys-audit-us-east-1", "globex-keys-identity-us-east-1",
+                              "globex-keys-log-archive-eu-west-1", "globex-keys-log-archive-us-east-1"]
 
 
 def test_policy_without_services_is_administration_only():
