@@ -27,11 +27,10 @@ from landing_zone.checks.deploy_requests import (
 )
 from landing_zone.plan import Plan
 from landing_zone.plan.principals import cdk_role_arn, stackset_execution_arn
-from landing_zone.explain.deployed import DeployedPolicies, read_deployed
-from landing_zone.policy.evaluate import Decision, PolicyRef, Request, evaluate
+from landing_zone.checks.chains import AccountChains
+from landing_zone.explain.deployed import read_deployed
+from landing_zone.policy.evaluate import Request
 
-SCP, RCP = "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"
-ALLOWED = Decision("allow", reason="no Deny statement of the account's SCPs or RCPs names the action")
 
 
 @dataclass(frozen=True)
@@ -64,53 +63,6 @@ class ProofReport:
     seconds: float = 0.0
 
 
-class _Chains:
-    """The SCP and RCP levels of each account, and decisions shared by accounts with equal chains."""
-
-    def __init__(self, deployed: DeployedPolicies) -> None:
-        self.deployed = deployed
-        self._levels: dict[str, tuple[list[list[PolicyRef]], list[list[PolicyRef]]]] = {}
-        self._keys: dict[str, tuple] = {}
-        self._decisions: dict[tuple, Any] = {}
-        self._deny_statements: dict[tuple, list] = {}
-        self.evaluations = 0
-
-    def _of(self, account: str) -> tuple[list[list[PolicyRef]], list[list[PolicyRef]]]:
-        if account not in self._levels:
-            self._levels[account] = (self.deployed.levels(account, SCP), self.deployed.levels(account, RCP))
-            # Levels holding only the AWS managed full-access policy decide nothing: leave them out of
-            # the key, so accounts in different OUs without policies of their own share their answers.
-            self._keys[account] = tuple(
-                tuple(p.name for p in level[1:]) for chain in self._levels[account] for level in chain
-                if len(level) > 1)
-        return self._levels[account]
-
-    def _denies(self, account: str) -> list:
-        key = self._keys[account]
-        if key not in self._deny_statements:
-            scps, rcps = self._levels[account]
-            self._deny_statements[key] = [s for chain in (scps, rcps) for level in chain for policy in level
-                                          for s in policy.statements if s.effect == "Deny"]
-        return self._deny_statements[key]
-
-    def decide(self, account: str, request: Request):
-        scps, rcps = self._of(account)
-        action = request.action.lower()
-        # Every level holds the AWS managed full-access policy (deny-list strategy), so a request no
-        # Deny statement names by action is allowed: the evaluator is only asked about the others.
-        if not any(s.actions(action) != s.not_action for s in self._denies(account)):
-            return ALLOWED
-        key = (self._keys[account], request.action, request.resource, request.principal, request.region)
-        if key not in self._decisions:
-            self.evaluations += 1
-            self._decisions[key] = evaluate(request, scps=scps, rcps=rcps)
-        return self._decisions[key]
-
-    @property
-    def distinct(self) -> int:
-        return len(set(self._keys.values()))
-
-
 def _templates(outdir: Path) -> dict[str, dict[str, Any]]:
     return {p.name.removesuffix(".template.json"): json.loads(p.read_text())
             for p in sorted(outdir.glob("*.template.json"))}
@@ -135,7 +87,8 @@ def _accounts_of_stackset(plan: Plan, name: str) -> list[tuple[str, tuple[str, .
     return sorted(reached.items())
 
 
-def _requests(plan: Plan, templates: dict[str, dict[str, Any]]) -> Iterator[tuple[str, str, str, str, Call]]:
+def _requests(plan: Plan, templates: dict[str, dict[str, Any]], chains: AccountChains
+              ) -> Iterator[tuple[str, str, str, str, Call]]:
     """(stack, account name, region, principal, call) for everything the deploy asks AWS for."""
     names = {a.id: a.name for a in plan.accounts if a.id}
     q = plan.qualifier
@@ -161,21 +114,28 @@ def _requests(plan: Plan, templates: dict[str, dict[str, Any]]) -> Iterator[tupl
                 continue
             props = resource["Properties"]
             body = json.loads(props["TemplateBody"])
-            for account, regions in _accounts_of_stackset(plan, props["StackSetName"]):
-                acct = plan.account(account).id
-                for region in regions:
-                    for call in exec_calls(body, acct, region):
-                        yield (f"{stack.name} StackSet {props['StackSetName']}", account, region,
-                               stackset_execution_arn(acct), call)
+            reached = dict(_accounts_of_stackset(plan, props["StackSetName"]))
+            by_regions: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+            for account, regions in reached.items():
+                by_regions.setdefault(regions, []).append((account, plan.account(account).id or ""))
+            # A body is the same in every account it reaches: one account per distinct chain of
+            # policies answers for the others (accounts a policy names by id answer for themselves).
+            for regions, accounts in sorted(by_regions.items()):
+                for account in chains.representatives(accounts):
+                    acct = plan.account(account).id
+                    for region in regions:
+                        for call in exec_calls(body, acct, region):
+                            yield (f"{stack.name} StackSet {props['StackSetName']}", account, region,
+                                   stackset_execution_arn(acct), call)
 
 
 def prove_deployable(plan: Plan, outdir: str | Path) -> ProofReport:
     started = time.perf_counter()
     outdir = Path(outdir)
-    chains = _Chains(read_deployed(outdir, plan))
+    chains = AccountChains(read_deployed(outdir, plan))
     report = ProofReport()
     seen: set[tuple] = set()
-    for stack, account, region, principal, call in _requests(plan, _templates(outdir)):
+    for stack, account, region, principal, call in _requests(plan, _templates(outdir), chains):
         request = Request(action=call.action, resource=call.resource, principal=principal, region=region)
         report.requests += 1
         decision = chains.decide(account, request)

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from landing_zone.checks.chains import AccountChains
 from landing_zone.plan import Plan
 from landing_zone.explain.deployed import DeployedPolicies
 from landing_zone.policy.evaluate import Request, evaluate
@@ -66,10 +67,12 @@ def concrete(pattern: str, account: str) -> str:
 
 
 def unprotected(plan: Plan, deployed: DeployedPolicies) -> Iterator[ExemptionFinding]:
+    """Checked in one account per distinct chain of policies (an account a policy names by id, as an
+    exemption of that account's principals does, is its own chain)."""
     patterns = exempt_patterns(deployed)
-    for account in plan.accounts:
-        if not account.id:
-            continue
+    chains = AccountChains(deployed)
+    for name in chains.representatives([(a.name, a.id) for a in plan.accounts if a.id]):
+        account = plan.account(name)
         scps = deployed.levels(account.name)
         rcps = deployed.levels(account.name, "RESOURCE_CONTROL_POLICY")
         attacker = ATTACKER.format(account=account.id)

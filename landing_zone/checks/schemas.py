@@ -19,6 +19,11 @@ def _region_index(region: str) -> dict[str, str]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
+def region_types(region: str) -> frozenset[str]:
+    """The resource types CloudFormation offers in a region (empty for a region cfn-lint does not know)."""
+    return frozenset(_region_index(region))
+
+
 @cache
 def resource_schema(resource_type: str, region: str = "us-east-1") -> dict[str, Any] | None:
     digest = _region_index(region).get(resource_type) or _region_index("us-east-1").get(resource_type)

@@ -7,8 +7,10 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
+from landing_zone.checks.schemas import region_types
 from landing_zone.plan import Plan
 from landing_zone.plan.phases import PHASE_OF, PHASES
+from landing_zone.plan.vpc_templates import COMPONENT as VPC_TEMPLATES
 
 # CloudFormation gives a custom resource at most one hour.
 CUSTOM_RESOURCE_MAX_SECONDS = 3600
@@ -142,12 +144,14 @@ def imports_exported_earlier(plan: Plan, templates: Templates) -> Iterator[Templ
 
 def stacksets_wait_for_baseline(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
     """A new account receives every StackSet on its own: detective and proactive StackSets name the
-    baseline in AutoDeployment.DependsOn, so the recorder exists before any Config rule."""
+    baseline in AutoDeployment.DependsOn, so the recorder exists before any Config rule. The VPC
+    templates' StackSets need nothing of the baseline (a VPC, no Config rule or hook)."""
     baselines = {s.logical_id for s in plan.stacksets if s.name.endswith("-config-baseline")}
     if not baselines:
         return
+    independent = {s.name for s in plan.stacks if s.component == VPC_TEMPLATES}
     for stack, logical_id, props in _resources(templates, "AWS::CloudFormation::StackSet"):
-        if logical_id in baselines or stack.endswith("-bootstrap"):
+        if logical_id in baselines or stack.endswith("-bootstrap") or stack in independent:
             continue
         after = json.dumps((props.get("AutoDeployment") or {}).get("DependsOn", []))
         if not any(b in after for b in baselines):
@@ -156,9 +160,34 @@ def stacksets_wait_for_baseline(plan: Plan, templates: Templates) -> Iterator[Te
                                   "deployment (AutoDeployment.DependsOn)")
 
 
+def resource_types_exist_in_their_region(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """Every resource type is offered by CloudFormation in the region the stack (or StackSet
+    instance) deploys to, by cfn-lint's per-region provider schemas: a service missing in a region
+    (or a partition: GovCloud, China) is found offline, not by a failed deploy."""
+    stacks = {s.name: s for s in plan.stacks}
+    places: list[tuple[str, str, dict[str, Any]]] = []
+    for name, template in sorted(templates.items()):
+        if name in stacks:
+            places.append((name, stacks[name].region, template))
+        for _, logical_id, props in _resources({name: template}, "AWS::CloudFormation::StackSet"):
+            body = json.loads(props["TemplateBody"])
+            regions = {r for group in props.get("StackInstancesGroup", []) for r in group.get("Regions", [])}
+            places += [(f"{name} StackSet {props['StackSetName']}", region, body) for region in sorted(regions)]
+    for label, region, template in places:
+        offered = region_types(region)
+        if not offered:
+            continue    # a region cfn-lint does not know: nothing to say
+        for logical_id, resource in sorted(template.get("Resources", {}).items()):
+            kind = resource.get("Type", "")
+            if kind.startswith("Custom::") or kind in offered:
+                continue
+            yield TemplateFinding("resource-type-unavailable", label, logical_id,
+                                  f"{kind} is not offered by CloudFormation in {region}")
+
+
 RULES: tuple[Callable[[Plan, Templates], Iterator[TemplateFinding]], ...] = (
     config_delivery_without_object_lock, bucket_keys_by_arn, custom_resource_timeouts, one_account_chain,
-    imports_exported_earlier, stacksets_wait_for_baseline,
+    imports_exported_earlier, stacksets_wait_for_baseline, resource_types_exist_in_their_region,
 )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -123,14 +124,21 @@ class Plan:
     phases: tuple[Phase, ...] = field(default=())           # deploy order (plan/phases.py)
     qualifier: str = "lzdeploy"                             # CDK bootstrap qualifier (deploy.qualifier)
 
+    # Lookups by name, indexed on first use (thousands of accounts are looked up thousands of times);
+    # the indexes live beside the fields, so equality, repr and hashing see only the plan itself.
+    @cached_property
+    def _index(self) -> tuple[dict[str, UnitPlan], dict[str, StackPlan], dict[str, AccountPlan]]:
+        return ({u.path: u for u in self.units}, {s.name: s for s in self.stacks},
+                {a.name: a for a in self.accounts})
+
     def unit(self, path: str) -> UnitPlan:
-        return next(u for u in self.units if u.path == path)
+        return self._index[0][path]
 
     def stack(self, name: str) -> StackPlan:
-        return next(s for s in self.stacks if s.name == name)
+        return self._index[1][name]
 
     def account(self, name: str) -> AccountPlan:
-        return next(a for a in self.accounts if a.name == name)
+        return self._index[2][name]
 
     def phase_of(self, stack: str) -> Phase | None:
         return next((p for p in self.phases if stack in p.stacks), None)
