@@ -185,7 +185,34 @@ def resource_types_exist_in_their_region(plan: Plan, templates: Templates) -> It
                                   f"{kind} is not offered by CloudFormation in {region}")
 
 
+def control_tower_chains(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """AWS Control Tower runs one OU operation at a time and a bounded number of control operations:
+    the EnabledBaseline resources of a template form one DependsOn chain, and its EnabledControl
+    resources chains (never a fork) with at most `max_concurrent_operations` heads."""
+    lanes = {s.name: s.payload.lanes for s in plan.stacks if s.component == "control-tower-controls"}
+    for stack, template in sorted(templates.items()):
+        resources = template.get("Resources", {})
+        for kind, limit in (("AWS::ControlTower::EnabledBaseline", 1),
+                            ("AWS::ControlTower::EnabledControl", lanes.get(stack, 1))):
+            chained = {k for k, v in resources.items() if v.get("Type") == kind}
+            if not chained:
+                continue
+            after = {k: [d for d in _depends(resources[k]) if d in chained] for k in chained}
+            heads = sorted(k for k, deps in after.items() if not deps)
+            waiting: dict[str, int] = {}
+            for deps in after.values():
+                for d in deps:
+                    waiting[d] = waiting.get(d, 0) + 1
+            forks = sorted(k for k, n in waiting.items() if n > 1)
+            if len(heads) > limit or forks or any(len(d) > 1 for d in after.values()):
+                yield TemplateFinding("control-tower-operations", stack, (forks + heads)[0],
+                                      f"{len(chained)} {kind.rsplit('::', 1)[1]} resources start {len(heads)} "
+                                      f"operations at once (allowed: {limit})"
+                                      + (f", forking after {', '.join(forks)}" if forks else ""))
+
+
 RULES: tuple[Callable[[Plan, Templates], Iterator[TemplateFinding]], ...] = (
+    control_tower_chains,
     config_delivery_without_object_lock, bucket_keys_by_arn, custom_resource_timeouts, one_account_chain,
     imports_exported_earlier, stacksets_wait_for_baseline, resource_types_exist_in_their_region,
 )

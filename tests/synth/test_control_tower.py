@@ -204,3 +204,33 @@ def test_control_tower_stacks_hold_what_the_plan_counts(synthesized, blueprint):
         if stack.component.startswith("control-tower"):
             assert len(templates[stack.name]["Resources"]) == stack.resources, stack.name
     assert Path(result.outdir).is_dir()
+
+
+@pytest.mark.parametrize(("change", "found"), [
+    (lambda r: r.pop("DependsOn"), "start 2 operations at once (allowed: 1)"),
+    (lambda r: r.update(DependsOn=[]), "start 2 operations at once (allowed: 1)"),
+], ids=["baseline-chain-broken", "baseline-chain-emptied"])
+def test_the_template_rule_refuses_a_second_registration_in_flight(synthesized, change, found):
+    from landing_zone.checks.template_rules import control_tower_chains
+
+    result = synthesized("control-tower")
+    templates = json.loads(json.dumps(result.templates()))
+    baselines = _of_type(templates[_stack(result, REGISTRATIONS)], "AWS::ControlTower::EnabledBaseline")
+    assert list(control_tower_chains(result.plan, templates)) == []
+    second = next(v for v in baselines.values() if v.get("DependsOn"))
+    change(second)
+    findings = list(control_tower_chains(result.plan, templates))
+    assert [f.rule for f in findings] == ["control-tower-operations"] and found in findings[0].message
+
+
+def test_the_template_rule_bounds_the_control_chains(synthesized):
+    from landing_zone.checks.template_rules import control_tower_chains
+
+    result = synthesized("control-tower")
+    templates = json.loads(json.dumps(result.templates()))
+    controls = _of_type(templates[_stack(result, CONTROLS)], "AWS::ControlTower::EnabledControl")
+    for resource in controls.values():
+        resource.pop("DependsOn", None)
+    [finding] = control_tower_chains(result.plan, templates)
+    assert f"{len(controls)} EnabledControl resources start {len(controls)} operations at once (allowed: 10)" \
+        in finding.message

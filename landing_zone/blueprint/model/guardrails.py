@@ -67,7 +67,9 @@ class Guardrails(Model):
 
     engine: Literal["native", "control-tower"] = Field(
         default="native", description="native: SCPs, Config rules and Guard hooks synthesized by this "
-        "tool; control-tower: AWS::ControlTower::EnabledControl. Default: native.")
+        "tool. control-tower: AWS Control Tower (landing zone, OU registrations, "
+        "AWS::ControlTower::EnabledControl) enforces every control it has an identifier for, the others "
+        "stay native; see control_tower. Default: native.")
     enable: list[GuardrailEnable] = Field(
         default_factory=list, description="Controls or levels to enable. Mandatory controls are always "
         "on at Root. Default: only the mandatory controls.")

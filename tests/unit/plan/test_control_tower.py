@@ -249,3 +249,24 @@ def test_a_control_without_a_snapshot_identifier_stays_native_with_a_warning(tmp
     plan = build_plan(loaded)
     assert any("LZ-EC2-PR1" in s.controls for s in plan.stacksets)      # its Guard hook, as under native
     assert not [c for c, _ in controls(plan) if c == "LZ-EC2-PR1"]
+
+
+def test_the_json_schema_offers_what_works():
+    """`lz schema`: the control-tower engine is a choice editors may offer, with its section."""
+    import json
+
+    from click.testing import CliRunner
+
+    from landing_zone.cli import cli
+
+    schema = json.loads(CliRunner().invoke(cli, ["schema"]).output)
+    definitions = schema["$defs"]
+    assert definitions["Guardrails"]["properties"]["engine"]["enum"] == ["native", "control-tower"]
+    assert "not available" not in json.dumps(definitions["Guardrails"]) and "planned" not in json.dumps(
+        definitions["Guardrails"])
+    tower = definitions["ControlTower"]["properties"]
+    assert set(tower) == {"landing_zone", "security_unit", "register_units", "max_concurrent_operations"}
+    assert "1-100" in tower["max_concurrent_operations"]["description"]
+    assert set(definitions["LandingZoneSettings"]["properties"]) == {"manage", "version", "access_management",
+                                                                     "extra_manifest"}
+    assert schema["properties"]["control_tower"]["$ref"] == "#/$defs/ControlTower"
