@@ -1,8 +1,9 @@
 """Every file a blueprint names, read once by the loader (confined, bounded, rendered, parsed) for the plan.
 
 Policy JSON files (`policies[].file`, inline policies of permission sets and federated roles) are
-Jinja2 templates rendered with the blueprint's variables; SAML metadata is read as it is. The plan
-takes them from here and never opens a file itself.
+Jinja2 templates rendered with the blueprint's variables; SAML metadata is read as it is; DNS Firewall
+domain lists (`network.dns_firewall[].block_domains_file`) are read as they are, one domain a line,
+each checked where it stands (file:line). The plan takes them from here and never opens a file itself.
 """
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterator, Mapping
 
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named
-from landing_zone.blueprint.issues import Issue, Loc
+from landing_zone.blueprint.domains import DOMAIN_HINT, domain_problem, parse_domain_lines
+from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.jsonpos import json_lines, line_of, pointer_loc
 from landing_zone.blueprint.limits import MAX_DEPTH
 from landing_zone.blueprint.model import Blueprint
@@ -46,6 +48,7 @@ class NamedFile:
 class NamedFiles:
     json: dict[str, NamedFile] = field(default_factory=dict)    # policy documents by written path
     text: dict[str, NamedFile] = field(default_factory=dict)    # SAML metadata by written path
+    domains: dict[str, NamedFile] = field(default_factory=dict)  # DNS Firewall lists: content is a tuple
 
 
 def json_references(bp: Blueprint) -> Iterator[tuple[str, Loc]]:
@@ -68,6 +71,12 @@ def json_references(bp: Blueprint) -> Iterator[tuple[str, Loc]]:
 def text_references(bp: Blueprint) -> Iterator[tuple[str, Loc]]:
     for i, saml in enumerate(bp.identity.saml_providers):
         yield saml.metadata_file, ("identity", "saml_providers", i, "metadata_file")
+
+
+def domain_references(bp: Blueprint) -> Iterator[tuple[str, Loc]]:
+    for i, firewall in enumerate(bp.network.dns_firewall):
+        if firewall.block_domains_file is not None:
+            yield firewall.block_domains_file, ("network", "dns_firewall", i, "block_domains_file")
 
 
 def load_named_files(bp: Blueprint, scope: Scope, variables: Mapping[str, Any]) -> tuple[NamedFiles, list[Issue]]:
@@ -94,7 +103,44 @@ def load_named_files(bp: Blueprint, scope: Scope, variables: Mapping[str, Any]) 
                     "provider (AD FS: /FederationMetadata/2007-06/FederationMetadata.xml)"
                     if problem.kind == "not-found" else problem.hint)
             issues.append(Issue(code, f"SAML metadata file {problem.message}", hint=hint, loc=loc))
+    for written, loc in domain_references(bp):
+        if ("domains", written) not in tried:
+            tried.add(("domains", written))
+            named, problems = _domain_file(written, loc, scope)
+            issues += problems
+            if named is not None:
+                files.domains[written] = named
+    for i, firewall in enumerate(bp.network.dns_firewall):
+        named = files.domains.get(firewall.block_domains_file or "")
+        if named is not None and not named.content and not firewall.block_domains:
+            issues.append(Issue("dns-firewall-domains-empty", f"rule group {firewall.name!r} would block "
+                                f"nothing: {named.display} lists no domain and block_domains is empty",
+                                hint="list at least one domain, one a line (`#` starts a comment)",
+                                loc=("network", "dns_firewall", i, "block_domains_file")))
     return files, issues
+
+
+def _domain_file(written: str, loc: Loc, scope: Scope) -> tuple[NamedFile | None, list[Issue]]:
+    """A DNS Firewall domain list: every line a domain DNS Firewall accepts, reported at its line."""
+    try:
+        real = scope.resolve(written)
+        text = read_named(real, written)
+    except FileProblem as problem:
+        code = "dns-firewall-file-not-found" if problem.kind == "not-found" else problem.code
+        hint = ("the path is relative to the blueprint's folder; write one domain a line"
+                if problem.kind == "not-found" else problem.hint)
+        return None, [Issue(code, f"domain list file {problem.message}", hint=hint, loc=loc)]
+    display = display_name(real)
+    issues = []
+    domains = []
+    for line, domain in parse_domain_lines(text):
+        problem = domain_problem(domain)
+        if problem:
+            issues.append(Issue("dns-firewall-domain-invalid", f"domain {quote(domain)} {problem}",
+                                hint=DOMAIN_HINT, file=display, line=line, loc=loc))
+        else:
+            domains.append(domain)
+    return NamedFile(written, display, tuple(domains)), issues
 
 
 def _json_file(written: str, loc: Loc, scope: Scope, variables: Mapping[str, Any]

@@ -1,21 +1,54 @@
-"""Network component: VPCs, prefix lists, resolver rules and Transit Gateways per (owner account, region),
-RAM shares grouped per (resource type, target set), and the management-account stack that turns on
-RAM sharing with the organization (every stack holding a share depends on it)."""
+"""Network component: one stack per (owner account, region) holding its VPCs (plan/vpcs.py), prefix
+lists, resolver rules, transit gateways and their routing (plan/transit.py), DNS Firewall rule groups
+(plan/dns_firewall.py), the IPAM (plan/ipam.py), the SSM parameters that pass ids to other accounts
+(plan/shared_values.py) and RAM shares grouped per (resource type, target set); the VPC templates'
+StackSets (plan/vpc_templates.py); and the management-account stack that turns on RAM sharing with
+the organization (every stack holding a share depends on it). A directory trust needs a route to its
+forwarders: proven offline from these payloads (plan/reachability.py)."""
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
 from landing_zone.blueprint.load import LoadedBlueprint
+from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
-from landing_zone.blueprint.model.network import Network, PrefixList, ResolverRule, TransitGateway, Vpc
+from landing_zone.blueprint.model.network import PrefixList, ResolverRule
+from landing_zone.blueprint.routing import (
+    account_is_covered,
+    ipam_home,
+    pool_blocks,
+    pools_by_name,
+    vpcs_by_name,
+)
 from landing_zone.plan.component import ComponentResult, member_stack
+from landing_zone.plan.dns_firewall import FirewallPlan, firewall_associations, firewall_owner, firewall_regions
+from landing_zone.plan.dns_firewall import plan_firewalls
+from landing_zone.plan.gateway_routing import ATTACHMENT, attachment_targets, plan_gateway_routing
+from landing_zone.plan.ipam import IpamPlan, plan_ipam, pool_key
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import digest, logical_id, stack_name
+from landing_zone.plan.reachability import trust_issues
 from landing_zone.plan.shared import log_bucket_name
+from landing_zone.plan.shared import partition as partition
+from landing_zone.plan.shared_values import Imported, Published, StackValues, network_stack_name, published
+from landing_zone.plan.transit import TransitGatewayPlan, plan_transit_gateway
+from landing_zone.plan.vpc_templates import plan_vpc_templates
+from landing_zone.plan.vpcs import (  # noqa: F401 - re-exported: directory and CDK code import them from here
+    AssociationPlan,
+    NatGatewayPlan,
+    ResolverEndpointPlan,
+    SubnetPlan,
+    VpcPlan,
+    endpoint_subnets,
+    named,
+    plan_vpc,
+    routes_through,
+    subnet_export_name,
+    vpc_export_name,
+)
 
 COMPONENT = "network"
 SHARING_COMPONENT = "sharing"
@@ -25,60 +58,30 @@ SHARING_STACK_RESOURCES = 7
 # Outbound DNS from the resolver endpoint to the forwarding targets.
 DNS_PORT = 53
 MAX_SHARE_NAME = 128
+# The transit gateway handler's provider (handler function, role, policy; CDK's framework function,
+# role, policy), shared by a stack's attachment lookups and default-route-table switches.
+ROUTING_PROVIDER_RESOURCES = 6
+# CDK's cross-region references (as in plan/keys.py): a writer's provider plus one writer per
+# consuming region in the producing stack; a reader and its provider in the consuming stack.
+WRITER_PROVIDER_RESOURCES = 2
+READER_RESOURCES = 3
 
-ResourceType = Literal["subnet", "prefix-list", "resolver-rule", "transit-gateway"]
+ResourceType = Literal["subnet", "prefix-list", "resolver-rule", "transit-gateway", "ipam-pool",
+                       "firewall-rule-group", "route53-profile", "parameter"]
 # RAM resource type of each kind, in a fixed order (shares are emitted in this order).
 RAM_TYPES: dict[str, str] = {
     "subnet": "ec2:Subnet",
     "prefix-list": "ec2:PrefixList",
     "resolver-rule": "route53resolver:ResolverRule",
     "transit-gateway": "ec2:TransitGateway",
+    "ipam-pool": "ec2:IpamPool",
+    "firewall-rule-group": "route53resolver:FirewallRuleGroup",
+    "route53-profile": "route53profiles:Profile",
+    "parameter": "ssm:Parameter",
 }
 
 
 # ---------- payload: what the CDK network stack consumes ----------
-
-@dataclass(frozen=True)
-class SubnetPlan:
-    name: str
-    logical_id: str
-    cidr: str
-    az_id: str
-    public: bool
-    route: Literal["internet", "nat", "none"]     # where 0.0.0.0/0 goes from this subnet
-    tags: Tags
-    export_name: str = ""       # CloudFormation export of the subnet id (same account and region)
-
-
-@dataclass(frozen=True)
-class NatGatewayPlan:
-    logical_id: str
-    subnet: str                 # name of the public subnet it sits in
-    tags: Tags
-
-
-@dataclass(frozen=True)
-class ResolverEndpointPlan:
-    name: str
-    logical_id: str
-    subnets: tuple[str, ...]    # subnet names, two AZs
-    egress: tuple[str, ...]     # CIDRs (target DNS servers) the endpoint may reach on port 53
-    tags: Tags
-
-
-@dataclass(frozen=True)
-class VpcPlan:
-    name: str
-    logical_id: str
-    cidr: str
-    subnets: tuple[SubnetPlan, ...]
-    internet_gateway: bool
-    nat_gateway: NatGatewayPlan | None
-    flow_logs_destination: str | None   # S3 bucket ARN; None when off or pending
-    resolver_endpoint: ResolverEndpointPlan | None
-    tags: Tags
-    export_name: str = ""       # CloudFormation export of the VPC id (same account and region)
-
 
 @dataclass(frozen=True)
 class PrefixListPlan:
@@ -104,18 +107,10 @@ class ResolverRulePlan:
 
 
 @dataclass(frozen=True)
-class TransitGatewayPlan:
-    name: str
-    description: str
-    logical_id: str
-    amazon_side_asn: int
-    tags: Tags
-
-
-@dataclass(frozen=True)
 class SharedResource:
     kind: ResourceType
-    key: str                    # "vpc/subnet" for subnets, else the resource name
+    key: str                    # "vpc/subnet" for subnets, "pool/region" for pools, "kind/key" for
+                                # parameters, else the resource name
 
 
 @dataclass(frozen=True)
@@ -136,6 +131,18 @@ class NetworkPayload:
     resolver_rules: tuple[ResolverRulePlan, ...]
     transit_gateways: tuple[TransitGatewayPlan, ...]
     shares: tuple[SharePlan, ...]
+    region: str = ""
+    firewalls: tuple[FirewallPlan, ...] = ()
+    ipam: IpamPlan | None = None
+    published: tuple[Published, ...] = ()
+    imports: tuple[Imported, ...] = ()
+    cross_region: tuple[tuple[str, str, str], ...] = ()     # (kind, key, producing stack) read here
+    export_regions: tuple[str, ...] = ()                    # regions reading this stack's values
+
+    @property
+    def routing_handler(self) -> bool:
+        """Whether the stack needs the transit gateway handler (attachment lookups, defaults)."""
+        return any(g.lookups or g.defaults for g in self.transit_gateways)
 
 
 @dataclass(frozen=True)
@@ -147,33 +154,61 @@ class SharingPayload:
 
 def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     result = ComponentResult()
-    network = loaded.model.network
-    if network is None:
-        return result
-    owners = _owners(network)
+    bp = loaded.model
+    owners = _owners(bp)
     if not owners:
         return result
     log_archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
-    bucket_arn = (f"arn:{partition(plan.home_region)}:s3:::{log_bucket_name(loaded.model, log_archive.id)}"
+    bucket_arn = (f"arn:{partition(plan.home_region)}:s3:::{log_bucket_name(bp, log_archive.id)}"
                   if log_archive and log_archive.id else None)
 
     sharing = stack_name(plan.name, SHARING_COMPONENT)
-    uses_sharing = False
+    exports = _pool_export_regions(bp)
+    payloads: dict[tuple[str, str], NetworkPayload] = {}
+    made: list[str] = []
     for account, region in sorted(owners):
-        payload = _payload(plan, network, account, region, bucket_arn, result)
-        role = plan.account(account).role
+        values = StackValues(plan, account, region)
+        payload = _payload(loaded, plan, account, region, bucket_arn, values, result,
+                           exports if bp.network.ipam and (account, region) ==
+                           (bp.network.ipam.account, ipam_home(bp, bp.network.ipam)) else ())
+        payloads[(account, region)] = payload
+        for owner in sorted(set(values.missing)):
+            result.pending.append(Pending(f"network of account {account} in {region}", f"account {owner} has "
+                                          "no id yet, so its shared parameters' ARNs are unknown; run `lz sync`"))
+        depends = sorted(values.depends | ({sharing} if payload.shares else set()))
         stack = member_stack(
             plan, result, account=account, component=COMPONENT, region=region,
-            name_part=COMPONENT if role == "network" else f"{COMPONENT}-{plan.account(account).key}",
+            name_part=COMPONENT if plan.account(account).role == "network" else f"{COMPONENT}-{plan.account(account).key}",
             description=f"{plan.name} landing zone: shared network of account {account} in {region}",
-            resources=count_resources(payload), payload=payload,
-            depends_on=(sharing,) if payload.shares else ())
-        if stack is None:
-            continue
-        uses_sharing = uses_sharing or bool(payload.shares)
-    if uses_sharing:
+            resources=count_resources(payload), payload=payload, depends_on=tuple(depends))
+        if stack is not None:
+            made.append(stack.name)
+            plan_gateway_routing(plan, account, region, payload.transit_gateways, result)
+    result.stacks = _dependencies_first(result.stacks)
+    if any(p.shares for p in payloads.values()) and any(sharing in s.depends_on for s in result.stacks):
         result.stacks.insert(0, sharing_stack(plan))
+    plan_vpc_templates(bp, plan, bucket_arn, result, tuple(sorted(made)))
+    result.issues += trust_issues(bp, [*payloads.values()])
     return result
+
+
+def _dependencies_first(stacks: list[StackPlan]) -> list[StackPlan]:
+    """Stacks in name order, each after the stacks of this list it depends on (a VPC of another account
+    waits for the gateway's stack; a regional pool's stack for the IPAM's)."""
+    by_name = {s.name: s for s in stacks}
+    done: dict[str, StackPlan] = {}
+
+    def visit(stack: StackPlan, seen: tuple[str, ...]) -> None:
+        if stack.name in done or stack.name in seen:
+            return
+        for name in stack.depends_on:
+            if name in by_name:
+                visit(by_name[name], seen + (stack.name,))
+        done[stack.name] = stack
+
+    for stack in stacks:
+        visit(stack, ())
+    return list(done.values())
 
 
 def sharing_stack(plan: Plan) -> StackPlan:
@@ -186,96 +221,129 @@ def sharing_stack(plan: Plan) -> StackPlan:
         payload=SharingPayload(prefix=plan.name))
 
 
-def _owners(network: Network) -> set[tuple[str, str]]:
+def _owners(bp: Blueprint) -> set[tuple[str, str]]:
+    network = bp.network
     owned = [*network.vpcs, *network.prefix_lists, *network.transit_gateways]
-    return {(item.account, item.region) for item in owned}
+    out = {(item.account, item.region) for item in owned}
+    out |= {(firewall_owner(bp, f), r) for f in network.dns_firewall for r in firewall_regions(bp, f)}
+    if network.ipam is not None:
+        out.add((network.ipam.account, ipam_home(bp, network.ipam)))
+        out |= {(network.ipam.account, r) for r in _pool_export_regions(bp)}
+    return out
 
 
-def _payload(plan: Plan, network: Network, account: str, region: str, bucket_arn: str | None,
-             result: ComponentResult) -> NetworkPayload:
+def _pool_export_regions(bp: Blueprint) -> tuple[str, ...]:
+    """Regions other than the IPAM's home whose network stack (the IPAM's account) reads a regional
+    pool id: to publish it for other accounts, or for its own VPCs."""
+    ipam = bp.network.ipam
+    if ipam is None:
+        return ()
+    home = ipam_home(bp, ipam)
+    shared = any(p.share_with and not p.share_with.is_empty() for p in ipam.pools)
+    regions = {r for r in ipam.regions if shared}
+    regions |= {v.region for v in bp.network.vpcs if v.ipam_pool and v.account == ipam.account}
+    return tuple(sorted(regions - {home}))
+
+
+def _payload(loaded: LoadedBlueprint, plan: Plan, account: str, region: str, bucket_arn: str | None,
+             values: StackValues, result: ComponentResult, export_regions: tuple[str, ...]) -> NetworkPayload:
+    bp = loaded.model
+    network = bp.network
+
     def owned(items):
         return sorted((i for i in items if (i.account, i.region) == (account, region)), key=lambda i: i.name)
 
     vpcs, prefix_lists = owned(network.vpcs), owned(network.prefix_lists)
-    gateways = owned(network.transit_gateways)
+    gateways = [plan_transit_gateway(plan, bp, g, values) for g in owned(network.transit_gateways)]
     names = {v.name for v in vpcs}
     rules = sorted((r for r in network.resolver_rules if r.vpc in names), key=lambda r: r.name)
-    vpc_plans = tuple(_vpc(plan, vpc, [r for r in rules if r.vpc == vpc.name], bucket_arn, result)
+    peers = _peers(bp)
+    vpc_plans = tuple(plan_vpc(plan, bp, vpc, [r for r in rules if r.vpc == vpc.name], bucket_arn, values, result,
+                               peers=peers, associations=_associations(plan, bp, vpc.name, values))
                       for vpc in vpcs)
-    shares = _shares(plan, account, region, vpcs, prefix_lists, rules, gateways, result)
+    firewalls = plan_firewalls(loaded, plan, account, region)
+    ipam = plan_ipam(plan, bp, account, region)
+    publish = _published(plan, bp, account, region, gateways, prefix_lists, firewalls, vpc_plans, values)
+    shares = _shares(plan, bp, account, region, vpcs, prefix_lists, rules, gateways, firewalls, ipam,
+                     publish, result)
     return NetworkPayload(
-        account=account,
+        account=account, region=region,
         vpcs=vpc_plans,
         prefix_lists=tuple(_prefix_list(plan, p, vpcs[0].name if vpcs else None) for p in prefix_lists),
         resolver_rules=tuple(ResolverRulePlan(
             name=r.name, resource_name=f"{plan.name}-{r.name}", logical_id=logical_id("ResolverRule", r.name),
             domain=r.domain, vpc=r.vpc, target_ips=tuple(r.target_ips),
-            tags=_named(plan, f"{plan.name}-{r.name}")) for r in rules),
-        transit_gateways=tuple(TransitGatewayPlan(
-            name=t.name, description=f"{plan.name} landing zone: transit gateway {t.name}",
-            logical_id=logical_id("TransitGateway", t.name), amazon_side_asn=t.amazon_side_asn,
-            tags=_named(plan, f"{plan.name}-{t.name}")) for t in gateways),
-        shares=shares)
+            tags=named(plan, f"{plan.name}-{r.name}")) for r in rules),
+        transit_gateways=tuple(gateways), shares=shares, firewalls=firewalls, ipam=ipam, published=publish,
+        imports=tuple(sorted(values.imports.values(), key=lambda i: i.parameter_id)),
+        cross_region=tuple(sorted((k, key, s) for (k, key), s in values.cross_region.items())),
+        export_regions=export_regions)
 
 
-def _vpc(plan: Plan, vpc: Vpc, rules: list[ResolverRule], bucket_arn: str | None,
-         result: ComponentResult) -> VpcPlan:
-    ordered = sorted(vpc.subnets, key=lambda s: s.name)
-    public = [s for s in ordered if s.public]
-    nat = (NatGatewayPlan(logical_id=logical_id("NatGateway", vpc.name), subnet=public[0].name,
-                          tags=_named(plan, f"{plan.name}-{vpc.name}"))
-           if vpc.nat_gateway and public else None)
-
-    def route(public_subnet: bool) -> Literal["internet", "nat", "none"]:
-        if public_subnet and vpc.internet_gateway:
-            return "internet"
-        return "nat" if nat and not public_subnet else "none"
-
-    subnets = tuple(SubnetPlan(
-        name=s.name, logical_id=logical_id("Subnet", f"{vpc.name}/{s.name}"), cidr=s.cidr, az_id=s.az_id,
-        public=s.public, route=route(s.public), tags=_named(plan, f"{plan.name}-{vpc.name}-{s.name}"),
-        export_name=subnet_export_name(plan.name, vpc.name, s.name))
-        for s in ordered)
-    endpoint = None
-    if rules:
-        endpoint = ResolverEndpointPlan(
-            name=f"{plan.name}-{vpc.name}-outbound", logical_id=logical_id("ResolverEndpoint", vpc.name),
-            subnets=endpoint_subnets(vpc), egress=tuple(sorted(
-                {f"{ip}/{ipaddress.ip_address(ip).max_prefixlen}" for r in rules for ip in r.target_ips})),
-            tags=_named(plan, f"{plan.name}-{vpc.name}-outbound"))
-    destination = None
-    if vpc.flow_logs:
-        destination = bucket_arn
-        if bucket_arn is None:
-            result.pending.append(Pending(f"flow logs of VPC {vpc.name}", "the log-archive account has no id "
-                                          "yet, so the log bucket name is unknown; run `lz sync` after it "
-                                          "is created"))
-    return VpcPlan(name=vpc.name, logical_id=logical_id("Vpc", vpc.name), cidr=vpc.cidr, subnets=subnets,
-                   internet_gateway=vpc.internet_gateway, nat_gateway=nat, flow_logs_destination=destination,
-                   resolver_endpoint=endpoint, tags=_named(plan, f"{plan.name}-{vpc.name}"),
-                   export_name=vpc_export_name(plan.name, vpc.name))
+def _peers(bp: Blueprint) -> dict[str, tuple[str, ...]]:
+    """Per gateway, the networks attached to it: VPC CIDRs and VPC templates' IPAM blocks."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for vpc in bp.network.vpcs:
+        if vpc.transit_gateway is not None:
+            out[vpc.transit_gateway.name].add(vpc.cidr)
+    pools, ipam = pools_by_name(bp), bp.network.ipam
+    for template in bp.network.vpc_templates:
+        if template.transit_gateway and ipam is not None and template.ipam_pool in pools:
+            blocks = pool_blocks(pools[template.ipam_pool], ipam)
+            out[template.transit_gateway] |= {str(blocks[r]) for r in template.regions if r in blocks}
+    return {name: tuple(sorted(cidrs)) for name, cidrs in out.items()}
 
 
-def _export_part(name: str) -> str:
-    return re.sub(r"[^A-Za-z0-9-]+", "-", name).strip("-")
+def _associations(plan: Plan, bp: Blueprint, vpc_name: str, values: StackValues) -> tuple[AssociationPlan, ...]:
+    """DNS Firewall rule groups and the Route 53 Profile of the region's shared endpoints."""
+    vpc = vpcs_by_name(bp)[vpc_name]
+    out = list(firewall_associations(plan, bp, vpc_name, lambda f: values.use(
+        "firewall-rule-group", f.name, firewall_owner(bp, f), vpc.region)))
+    for owner in sorted(bp.network.vpcs, key=lambda v: v.name):
+        dns = owner.endpoints.share_dns_with
+        if owner is vpc or owner.region != vpc.region or not owner.endpoints.interface or dns is None:
+            continue
+        if account_is_covered(bp, dns, vpc.account):
+            out.append(AssociationPlan(ref=values.use("route53-profile", owner.name, owner.account, owner.region),
+                                       name=f"{plan.name}-{vpc.name}-endpoints",
+                                       logical_id=logical_id("ProfileAssociation", vpc.name)))
+            break
+    return tuple(out)
 
 
-def vpc_export_name(prefix: str, vpc: str) -> str:
-    """Every VPC id is exported under this name, used or not (an export that comes and goes with its
-    importers deadlocks deploys); names are unique per account and region like the VPC names."""
-    return f"{prefix}-vpc-{_export_part(vpc)}-id"
+def _published(plan: Plan, bp: Blueprint, account: str, region: str, gateways: list[TransitGatewayPlan],
+               prefix_lists: list[PrefixList], firewalls: tuple[FirewallPlan, ...], vpcs: tuple[VpcPlan, ...],
+               values: StackValues) -> tuple[Published, ...]:
+    """The ids this stack writes into shared SSM parameters: whatever it shares with other accounts."""
+    out = []
 
+    def shared(targets: Targets | None) -> bool:
+        return targets is not None and not targets.is_empty()
 
-def subnet_export_name(prefix: str, vpc: str, subnet: str) -> str:
-    return f"{prefix}-vpc-{_export_part(vpc)}-subnet-{_export_part(subnet)}-id"
-
-
-def endpoint_subnets(vpc: Vpc) -> tuple[str, ...]:
-    """Two subnets in two AZs for the outbound endpoint: private ones first, then by AZ id and name."""
-    chosen: dict[str, str] = {}
-    for subnet in sorted(vpc.subnets, key=lambda s: (s.public, s.az_id, s.name)):
-        chosen.setdefault(subnet.az_id, subnet.name)
-    return tuple(sorted(list(chosen.values())[:2]))
+    by_name = {g.name: g for g in bp.network.transit_gateways}
+    out += [published(plan, "transit-gateway", g.name, by_name[g.name].share_with) for g in gateways
+            if shared(by_name[g.name].share_with)]
+    out += [published(plan, "prefix-list", p.name, p.share_with) for p in prefix_lists if shared(p.share_with)]
+    specs = {f.name: f for f in bp.network.dns_firewall}
+    out += [published(plan, "firewall-rule-group", f.name, specs[f.name].share_with) for f in firewalls
+            if shared(specs[f.name].share_with)]
+    declared = vpcs_by_name(bp)
+    for vpc in vpcs:
+        gateway = by_name.get(vpc.attachment.gateway) if vpc.attachment else None
+        if gateway is not None and gateway.account != account:
+            out.append(published(plan, ATTACHMENT, vpc.name, attachment_targets(gateway.account)))
+        if vpc.endpoints and vpc.endpoints.profile:
+            out.append(published(plan, "route53-profile", vpc.name, declared[vpc.name].endpoints.share_dns_with))
+    ipam = bp.network.ipam
+    if ipam is not None and ipam.account == account and region in ipam.regions:
+        home = ipam_home(bp, ipam)
+        for pool in sorted(ipam.pools, key=lambda p: p.name):
+            if shared(pool.share_with) and region in pool_blocks(pool, ipam):
+                key = pool_key(pool.name, region)
+                values.use("ipam-pool", key, ipam.account, home)       # cross-region when not home
+                out.append(published(plan, "ipam-pool", key, pool.share_with,
+                                     network_stack_name(plan, account, home) if region != home else ""))
+    return tuple(sorted(out, key=lambda p: p.logical_id))
 
 
 def _prefix_list(plan: Plan, prefix_list: PrefixList, example_vpc: str | None) -> PrefixListPlan:
@@ -284,7 +352,7 @@ def _prefix_list(plan: Plan, prefix_list: PrefixList, example_vpc: str | None) -
         name=prefix_list.name, resource_name=f"{plan.name}-{prefix_list.name}",
         logical_id=logical_id("PrefixList", prefix_list.name),
         address_family=address_family(prefix_list), max_entries=prefix_list.max_entries, entries=entries,
-        example_vpc=example_vpc, tags=_named(plan, f"{plan.name}-{prefix_list.name}"))
+        example_vpc=example_vpc, tags=named(plan, f"{plan.name}-{prefix_list.name}"))
 
 
 def address_family(prefix_list: PrefixList) -> Literal["IPv4", "IPv6"]:
@@ -293,9 +361,9 @@ def address_family(prefix_list: PrefixList) -> Literal["IPv4", "IPv6"]:
 
 # ---------- shares ----------
 
-def _shares(plan: Plan, account: str, region: str, vpcs: list[Vpc], prefix_lists: list[PrefixList],
-            rules: list[ResolverRule], gateways: list[TransitGateway],
-            result: ComponentResult) -> tuple[SharePlan, ...]:
+def _shares(plan: Plan, bp: Blueprint, account: str, region: str, vpcs: list, prefix_lists: list[PrefixList],
+            rules: list[ResolverRule], gateways: list[TransitGatewayPlan], firewalls: tuple[FirewallPlan, ...],
+            ipam: IpamPlan | None, publish: tuple[Published, ...], result: ComponentResult) -> tuple[SharePlan, ...]:
     groups: dict[tuple[str, tuple[str, ...]], list[tuple[SharedResource, Targets]]] = defaultdict(list)
 
     def add(kind: ResourceType, key: str, targets: Targets | None) -> None:
@@ -305,12 +373,25 @@ def _shares(plan: Plan, account: str, region: str, vpcs: list[Vpc], prefix_lists
     for vpc in vpcs:
         for subnet in vpc.subnets:
             add("subnet", f"{vpc.name}/{subnet.name}", subnet.share_with)
+        if vpc.endpoints.interface:
+            add("route53-profile", vpc.name, vpc.endpoints.share_dns_with)
     for prefix_list in prefix_lists:
         add("prefix-list", prefix_list.name, prefix_list.share_with)
     for rule in rules:
         add("resolver-rule", rule.name, rule.share_with)
+    specs = {g.name: g for g in bp.network.transit_gateways}
     for gateway in gateways:
-        add("transit-gateway", gateway.name, gateway.share_with)
+        add("transit-gateway", gateway.name, specs[gateway.name].share_with)
+    if ipam is not None and bp.network.ipam is not None:
+        pools = pools_by_name(bp)
+        for pool in ipam.pools:
+            for regional in pool.regional:
+                add("ipam-pool", pool_key(pool.name, regional.region), pools[pool.name].share_with)
+    walls = {f.name: f for f in bp.network.dns_firewall}
+    for firewall in firewalls:
+        add("firewall-rule-group", firewall.name, walls[firewall.name].share_with)
+    for parameter in publish:
+        add("parameter", f"{parameter.kind}/{parameter.key}", parameter.targets)
 
     order = list(RAM_TYPES)
     shares = []
@@ -367,31 +448,41 @@ def resolve_principals(plan: Plan, targets: Targets, subject: str,
     return tuple(sorted(out))
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
-
-
 # ---------- resource budget ----------
 
 def count_resources(payload: NetworkPayload) -> int:
     """What the network stack will hold; kept in step with landing_zone/cdk/stacks/network.py."""
-    total = 0
-    for vpc in payload.vpcs:
-        total += 1 + 3 * len(vpc.subnets)               # VPC; subnet, route table, association
-        total += sum(1 for s in vpc.subnets if s.route != "none")   # default routes
-        total += 2 if vpc.internet_gateway else 0       # gateway and attachment
-        total += 2 if vpc.nat_gateway else 0            # elastic IP and NAT gateway
-        total += 1 if vpc.flow_logs_destination else 0
-        total += 2 if vpc.resolver_endpoint else 0      # security group and endpoint
+    total = sum(_vpc_resources(vpc) for vpc in payload.vpcs)
     total += sum(2 if p.example_vpc else 1 for p in payload.prefix_lists)
     total += 2 * len(payload.resolver_rules)            # rule and VPC association
-    total += len(payload.transit_gateways) + len(payload.shares)
+    for gateway in payload.transit_gateways:
+        total += 1 + len(gateway.route_tables) + len(gateway.associations) + len(gateway.propagations)
+        total += len(gateway.routes) + 3 * len(gateway.vpns) + 2 * len(gateway.direct_connects)
+        total += 2 if gateway.defaults else 0           # default route tables off, then on
+    total += ROUTING_PROVIDER_RESOURCES if payload.routing_handler else 0
+    total += 2 * len(payload.firewalls)                 # domain list and rule group
+    if payload.ipam:
+        total += 1 + sum(1 + len(p.regional) for p in payload.ipam.pools)
+    total += len(payload.published) + len(payload.shares)
+    if payload.export_regions:
+        total += WRITER_PROVIDER_RESOURCES + len(payload.export_regions)
+    if payload.cross_region:
+        total += READER_RESOURCES
     return total
 
 
-def _named(plan: Plan, name: str) -> Tags:
-    return tuple(sorted(dict(plan.tags, Name=name).items()))
+def _vpc_resources(vpc: VpcPlan) -> int:
+    total = 1 + 3 * len(vpc.subnets)                    # VPC; subnet, route table, association
+    total += sum(1 for s in vpc.subnets if s.route != "none")   # default routes
+    total += 2 if vpc.internet_gateway else 0           # gateway and attachment
+    total += 2 * len(vpc.nat_gateways)                  # elastic IP and NAT gateway
+    total += 1 if vpc.flow_logs_destination else 0
+    total += 2 if vpc.resolver_endpoint else 0          # security group and endpoint
+    if vpc.attachment:
+        total += 1 + sum(1 for s in vpc.subnets for d in vpc.attachment.routes if routes_through(s, d.text))
+    if vpc.endpoints:
+        interface = len(vpc.endpoints.interface)
+        total += (1 + interface if interface else 0) + len(vpc.endpoints.gateway)
+        total += 1 + interface if vpc.endpoints.profile else 0     # profile, one association per endpoint
+    total += 2 if vpc.inbound_resolver else 0           # security group and endpoint
+    return total + len(vpc.associations)

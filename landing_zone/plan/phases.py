@@ -49,6 +49,8 @@ PHASES: tuple[tuple[str, str, str, tuple[str, ...], int], ...] = (
     ("services", "network, RAM sharing, directory, IAM Identity Center, federation, security services", "deploy",
      ("sharing", "network", "directory", "identity-center", "identity-center-assignments", "federation",
       "security-admin", "security-services"), 4),
+    ("network-links", "transit gateway routing of other accounts' VPCs, and the VPC templates' StackSets "
+     "(after the networks they use)", "deploy", ("network-routing", "vpc-templates"), 4),
     ("policies", "organization policies (SCPs, RCPs, tag, backup, AI opt-out), attached last", "deploy",
      ("policies",), 1),
 )

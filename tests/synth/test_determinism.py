@@ -31,7 +31,7 @@ def copy_beside(source: Path, target_dir: Path, data) -> Path:
     ids = source.with_name(source.stem + ".ids.yaml")
     if ids.exists():
         shutil.copy(ids, target_dir / ids.name)
-    for folder in ("policies", "saml", "fragments"):
+    for folder in ("policies", "saml", "fragments", "dns"):
         if (source.parent / folder).is_dir():
             shutil.copytree(source.parent / folder, target_dir / folder, dirs_exist_ok=True)
     return target

@@ -56,6 +56,13 @@ def test_every_share_is_internal_and_names_exactly_the_blueprint_principals(resu
                                                    *blueprint.network.resolver_rules,
                                                    *blueprint.network.transit_gateways)]
     shared += [(s, s.share_with) for v in blueprint.network.vpcs for s in v.subnets]
+    shared += [(f, f.share_with) for f in blueprint.network.dns_firewall]
+    shared += [(p, p.share_with) for p in blueprint.network.ipam.pools]
+    shared += [(v, v.endpoints.share_dns_with) for v in blueprint.network.vpcs]
+    # A VPC attached to another account's gateway shares its attachment id with that account.
+    owners = {g.name: g.account for g in blueprint.network.transit_gateways}
+    shared += [(v, Targets(accounts=[owners[v.transit_gateway.name]])) for v in blueprint.network.vpcs
+               if v.transit_gateway and owners[v.transit_gateway.name] != v.account]
     wanted = {frozenset(expected_principals(blueprint, result.plan, t)) for _, t in shared if t}
     found = set()
     for template in network_templates(result).values():
@@ -121,15 +128,24 @@ def test_subnets_are_private_unless_asked(result, blueprint):
     template = result.templates()["globex-network-us-east-1"]
     routes = resources(template, "AWS::EC2::Route")
     to_internet = {k for k, v in routes.items() if "GatewayId" in v["Properties"]}
-    public = _subnet_logical_id(template, "10.0.0.0/24")
-    assert to_internet == {f"{public}DefaultRoute"}
-    for cidr in ("10.0.16.0/20", "10.0.32.0/20"):
-        route = routes[f"{_subnet_logical_id(template, cidr)}DefaultRoute"]["Properties"]
-        assert "NatGatewayId" in route and "GatewayId" not in route
-    # The identity VPCs asked for no gateway: no routes out at all.
+    public = {_subnet_logical_id(template, cidr) for cidr in ("10.0.0.0/24", "10.0.1.0/24")}
+    assert to_internet == {f"{p}DefaultRoute" for p in public}
+    # nat_gateways: per_az: each private subnet's default route uses the NAT gateway of its own AZ.
+    gateways = resources(template, "AWS::EC2::NatGateway")
+    subnets = resources(template, "AWS::EC2::Subnet")
+    zone_of_gateway = {k: subnets[v["Properties"]["SubnetId"]["Fn::GetAtt"][0]]["Properties"]["AvailabilityZoneId"]
+                       for k, v in gateways.items()}
+    assert sorted(zone_of_gateway.values()) == ["use1-az1", "use1-az2"]
+    for cidr in ("10.0.16.0/20", "10.0.32.0/20", "10.0.255.0/28", "10.0.255.16/28"):
+        subnet = _subnet_logical_id(template, cidr)
+        route = routes[f"{subnet}DefaultRoute"]["Properties"]
+        assert "GatewayId" not in route
+        assert zone_of_gateway[route["NatGatewayId"]["Fn::GetAtt"][0]] == subnets[subnet]["Properties"]["AvailabilityZoneId"]
+    # The identity VPCs asked for no gateway: nothing to the internet (us-east-1 routes to the transit gateway).
     for name in ("globex-network-identity-us-east-1", "globex-network-identity-eu-west-1"):
         identity = result.templates()[name]
-        assert not resources(identity, "AWS::EC2::Route")
+        assert all(set(r["Properties"]) == {"RouteTableId", "DestinationCidrBlock", "TransitGatewayId"}
+                   for r in resources(identity, "AWS::EC2::Route").values())
         assert not resources(identity, "AWS::EC2::InternetGateway")
         assert not resources(identity, "AWS::EC2::NatGateway")
 
@@ -154,7 +170,8 @@ def test_prefix_list_and_example_security_group(result):
     assert {e["Cidr"]: e["Description"] for e in props["Entries"]} == {
         "10.10.0.0/16": "HQ", "10.20.0.0/16": "Branch offices"}
     groups = [g["Properties"] for g in resources(template, "AWS::EC2::SecurityGroup").values()
-              if "SecurityGroupIngress" in g["Properties"]]
+              if "SourcePrefixListId" in json.dumps(g["Properties"].get("SecurityGroupIngress", []))
+              and "SSH" in g["Properties"]["GroupDescription"]]
     assert [g["SecurityGroupIngress"] for g in groups] == [[{
         "Description": "SSH from globex-corporate", "FromPort": 22, "ToPort": 22, "IpProtocol": "tcp",
         "SourcePrefixListId": {"Fn::GetAtt": [logical_id, "PrefixListId"]}}]]
@@ -162,7 +179,8 @@ def test_prefix_list_and_example_security_group(result):
 
 def test_resolver_endpoint_spans_two_azs_and_rule_is_associated(result):
     template = result.templates()["globex-network-us-east-1"]
-    [endpoint] = resources(template, "AWS::Route53Resolver::ResolverEndpoint").values()
+    [endpoint] = [e for e in resources(template, "AWS::Route53Resolver::ResolverEndpoint").values()
+                  if e["Properties"]["Direction"] == "OUTBOUND"]
     subnets = resources(template, "AWS::EC2::Subnet")
     zones = {subnets[a["SubnetId"]["Fn::GetAtt"][0]]["Properties"]["AvailabilityZoneId"]
              for a in endpoint["Properties"]["IpAddresses"]}

@@ -10,6 +10,7 @@ from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import keys as key_checks
 from landing_zone.blueprint.checks import logging as logging_checks
+from landing_zone.blueprint.checks import network_services, transit
 from landing_zone.blueprint.checks import remediation as remediation_checks
 from landing_zone.blueprint.checks import security as security_checks
 from landing_zone.blueprint.issues import Issue
@@ -67,6 +68,20 @@ CHECKS: tuple[Check, ...] = (
     network.vpcs_shared_with_the_same_targets_do_not_overlap,
     network.shares_skip_the_management_account,
     network.network_regions_are_governed,
+    transit.gateways_are_well_formed,
+    transit.attachments_are_unique,
+    transit.vpc_attachments_are_placed,
+    transit.route_tables_are_consistent,
+    transit.remote_attachments_share_defaults,
+    transit.attached_networks_do_not_overlap,
+    transit.vpc_route_tables_fit_the_quota,
+    network_services.nat_gateways_are_placed,
+    network_services.endpoints_are_known,
+    network_services.one_route53_profile_per_vpc,
+    network_services.dns_firewalls_are_valid,
+    network_services.ipam_is_valid,
+    network_services.vpc_templates_are_valid,
+    network_services.ipam_pools_hold_the_vended_vpcs,
     network.directory_domain_is_forwarded_once,
     directory_checks.directory_names_are_valid,
     directory_checks.directory_trusts_are_valid,

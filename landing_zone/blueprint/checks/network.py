@@ -159,10 +159,11 @@ def gateways_are_consistent(bp: Blueprint) -> Iterator[Issue]:
                             "public but the VPC has no internet gateway",
                             loc=VPCS + (i, "subnets", j, "public"),
                             hint="set internet_gateway: true on the VPC, or make the subnet private")
-        if vpc.nat_gateway and not (vpc.internet_gateway and public):
+        if (vpc.nat_gateway or vpc.nat_gateways) and not (vpc.internet_gateway and public):
+            field = "nat_gateway" if vpc.nat_gateway else "nat_gateways"
             yield Issue("nat-gateway-without-public-subnet", "the VPC asks for a NAT gateway but has no "
-                        "internet gateway and public subnet for it", loc=VPCS + (i, "nat_gateway"),
-                        hint="add internet_gateway: true and a subnet with public: true, or drop nat_gateway")
+                        "internet gateway and public subnet for it", loc=VPCS + (i, field),
+                        hint=f"add internet_gateway: true and a subnet with public: true, or drop {field}")
 
 
 def resolver_rules_have_endpoints(bp: Blueprint) -> Iterator[Issue]:

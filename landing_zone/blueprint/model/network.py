@@ -6,6 +6,13 @@ from typing import Literal
 from pydantic import Field
 
 from landing_zone.blueprint.model.common import Model, Region, Targets
+from landing_zone.blueprint.model.network_services import DnsFirewall, Endpoints, Ipam, VpcTemplate
+from landing_zone.blueprint.model.transit import (
+    DirectConnectGateway,
+    RouteTable,
+    VpcAttachment,
+    VpnConnection,
+)
 
 
 class Subnet(Model):
@@ -28,7 +35,25 @@ class Vpc(Model):
     cidr: str = Field(description="IPv4 CIDR, /16 to /28. Required.")
     subnets: list[Subnet] = Field(default_factory=list, description="Subnets. Default: none.")
     internet_gateway: bool = Field(default=False, description="Attach an internet gateway. Default: no.")
-    nat_gateway: bool = Field(default=False, description="NAT gateway for private subnets. Default: no.")
+    nat_gateway: bool = Field(default=False, description="NAT gateways for the private subnets, as many as "
+                              "nat_gateways says. Default: no (unless nat_gateways is given).")
+    nat_gateways: Literal["per_az", "single"] | None = Field(
+        default=None, description="per_az: a NAT gateway in each AZ that has private subnets, each routing "
+        "its own AZ (an AZ outage stops only that AZ's egress; each gateway is billed by the hour, about $33 "
+        "a month in us-east-1, plus $0.045 a GB processed). single: one gateway for the VPC (cheaper; the "
+        "other AZs lose egress with its AZ and pay cross-AZ transfer). Giving it turns NAT on. Default: "
+        "per_az, which for private subnets in one AZ is the one gateway nat_gateway: true always made; "
+        "nat_gateway: true on a VPC with private subnets in several AZs must state it (it used to mean one).")
+    transit_gateway: VpcAttachment | None = Field(default=None, description="Attachment to a transit "
+                                                  "gateway and the destinations routed to it. Default: "
+                                                  "not attached.")
+    endpoints: Endpoints = Field(default_factory=Endpoints, description="VPC endpoints. Default: none.")
+    inbound_resolver: bool = Field(default=False, description="A Route 53 Resolver inbound endpoint in two "
+                                   "AZs, answering DNS from the VPC and the networks it routes to its "
+                                   "transit gateway (on-premises resolving AWS names). Default: no.")
+    ipam_pool: str | None = Field(default=None, description="IPAM pool the VPC's cidr is allocated from "
+                                  "(recorded in IPAM, so no vended VPC can take it). Create-only: adding it "
+                                  "to an existing VPC replaces the VPC. Default: none.")
     flow_logs: bool = Field(default=True, description="VPC flow logs to the log bucket (CIS 3.7). "
                             "Default: on; false is accepted as the blueprint's decision for this VPC "
                             "(the synthesis acknowledges cdk-nag AwsSolutions-VPC7 for it alone).")
@@ -69,8 +94,26 @@ class TransitGateway(Model):
     name: str = Field(description="Transit Gateway name, unique. Required.")
     account: str = Field(description="Owning account name. Required.")
     region: Region = Field(description="Region. Required.")
-    amazon_side_asn: int = Field(default=64512, description="BGP ASN of the AWS side. Default: 64512.")
-    share_with: Targets | None = Field(default=None, description="RAM share targets. Default: not shared.")
+    amazon_side_asn: int = Field(default=64512, description="BGP ASN of the AWS side: 64512-65534 or "
+                                 "4200000000-4294967294. Default: 64512.")
+    asn: int | None = Field(default=None, description="Same as amazon_side_asn (give one of them). "
+                            "Default: amazon_side_asn.")
+    share_with: Targets | None = Field(default=None, description="RAM share targets. VPCs of other accounts "
+                                       "and VPC templates attach through this share; the gateway accepts "
+                                       "those attachments on its own (only organization principals can "
+                                       "receive the share). Default: not shared.")
+    route_tables: list[RouteTable] = Field(default_factory=list, description="Route tables. Given: no "
+                                           "attachment lands in a default route table except through them. "
+                                           "Default: none (AWS's default route table, every attachment "
+                                           "associated and propagated).")
+    vpn_connections: list[VpnConnection] = Field(default_factory=list, description="Site-to-site VPN "
+                                                 "connections. Default: none.")
+    direct_connect_gateways: list[DirectConnectGateway] = Field(default_factory=list, description="Direct "
+                                                                "Connect gateway associations. Default: none.")
+
+    @property
+    def side_asn(self) -> int:
+        return self.asn if self.asn is not None else self.amazon_side_asn
 
 
 class Network(Model):
@@ -82,5 +125,13 @@ class Network(Model):
                                                "rules. Default: none.")
     transit_gateways: list[TransitGateway] = Field(default_factory=list, description="Transit Gateways. "
                                                    "Default: none.")
+    dns_firewall: list[DnsFirewall] = Field(default_factory=list, description="DNS Firewall rule groups. "
+                                            "Default: none.")
+    ipam: Ipam | None = Field(default=None, description="IP address manager and its pools. Default: none.")
+    vpc_templates: list[VpcTemplate] = Field(default_factory=list, description="Baseline VPCs for every "
+                                             "account of some OUs. Default: none.")
+    route_table_quota: int = Field(default=50, ge=1, le=1000, description="Routes a VPC route table may "
+                                   "hold (the VPC quota; a prefix list counts as its max_entries). Raise it "
+                                   "once AWS raised the quota. Default: 50.")
     address_family: Literal["IPv4"] = Field(default="IPv4", description="Address family of VPCs. "
                                             "Default: IPv4 (the only one supported today).")

@@ -5,6 +5,7 @@ from landing_zone.cdk.stacks import (  # noqa: F401 - imported for the registrat
     control_tower,
     directory,
     federation,
+    gateway_routing,
     guard_rules,
     guardrails,
     identity_center,
@@ -18,4 +19,5 @@ from landing_zone.cdk.stacks import (  # noqa: F401 - imported for the registrat
     security_admin,
     security_services,
     sharing,
+    vpc_templates,
 )

@@ -34,6 +34,7 @@ from landing_zone.handlers import (
     enable_ram_sharing,
     organization_auto_enable,
     rules_objects,
+    transit_gateway_routing,
 )
 from tests.unit.handlers.conftest import SDK_ROOTS
 from tests.unit.handlers.support import REGION, cfn_event, is_complete_event
@@ -193,6 +194,25 @@ def enrollment(stubs) -> tuple[Callable[[], None], list[str]]:
 
 
 SCENARIOS["control_tower_baseline"] = enrollment
+
+
+def gateway_routing(stubs) -> tuple[Callable[[], None], list[str]]:
+    ec2 = boto3.client("ec2")
+    gateway = ec2.create_transit_gateway(Options={"DefaultRouteTableAssociation": "disable"})["TransitGateway"]
+    table = ec2.create_transit_gateway_route_table(TransitGatewayId=gateway["TransitGatewayId"])
+    vpc_id, subnets = _vpc()
+    attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=gateway["TransitGatewayId"], VpcId=vpc_id, SubnetIds=subnets[:1], TagSpecifications=[
+            {"ResourceType": "transit-gateway-attachment", "Tags": [{"Key": "Name", "Value": CANARY_SID}]}])
+    table_id = table["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    event = cfn_event("Create", {
+        "TransitGatewayAttachmentId": attachment["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"],
+        "AssociationRouteTableId": table_id, "PropagationRouteTableIds": [table_id], "RouteTableIds": [table_id]})
+    event["ResourceType"] = "Custom::TransitGatewayAttachmentRouting"
+    return lambda: _run(transit_gateway_routing, event), [CANARY_SID, "TransitGatewayOwnerId"]
+
+
+SCENARIOS["transit_gateway_routing"] = gateway_routing
 
 
 def test_every_handler_has_a_scenario():

@@ -28,7 +28,12 @@ def base(**directory) -> dict:
             {"name": "b", "cidr": "10.1.1.0/24", "az_id": "use1-az2"}]},
         {"name": "ids-eu", "account": "identity", "region": "eu-west-1", "cidr": "10.2.0.0/16", "subnets": [
             {"name": "x", "cidr": "10.2.0.0/24", "az_id": "euw1-az1"},
-            {"name": "y", "cidr": "10.2.1.0/24", "az_id": "euw1-az2"}]}]}
+            {"name": "y", "cidr": "10.2.1.0/24", "az_id": "euw1-az2"}]}],
+        # The trusts' forwarders are on-premises: the directory's VPC routes them to a gateway with a VPN.
+        "transit_gateways": [{"name": "core", "account": "identity", "region": "us-east-1", "vpn_connections": [
+            {"name": "onprem", "customer_gateway_ip": "203.0.113.10", "advertised_routes": ["192.168.0.0/16"]}]}]}
+    data["network"]["vpcs"][0]["transit_gateway"] = {"name": "core", "subnets": ["a", "b"],
+                                                     "routes": ["192.168.0.0/16"]}
     data["identity"] = {"directory": {
         "account": "identity", "region": "us-east-1", "vpc": "ids", "subnets": ["a", "b"],
         "domain": "corp.example.com", "edition": "Enterprise",

@@ -24,7 +24,7 @@ def base() -> dict:
     data["network"] = {
         "vpcs": [
             {"name": "shared", "account": "network", "region": "us-east-1", "cidr": "10.0.0.0/16",
-             "internet_gateway": True, "nat_gateway": True, "subnets": [
+             "internet_gateway": True, "nat_gateway": True, "nat_gateways": "single", "subnets": [
                  {"name": "pub-a", "cidr": "10.0.0.0/24", "az_id": "use1-az1", "public": True},
                  {"name": "app-a", "cidr": "10.0.16.0/20", "az_id": "use1-az1",
                   "share_with": {"units": ["Workloads"]}},
@@ -83,6 +83,9 @@ def test_shares_group_resources_by_type_and_target_set(tmp_path):
         ("prefix-list", "acme-prefix-list-to-workloads"): (["corp"], (workloads,)),
         ("resolver-rule", "acme-resolver-rule-to-workloads"): (["onprem"], (workloads,)),
         ("transit-gateway", "acme-transit-gateway-to-workloads_app1"): (["core"], (workloads,)),
+        # Other accounts read the gateway's and the prefix list's ids from shared SSM parameters.
+        ("parameter", "acme-parameter-to-workloads"): (["prefix-list/corp"], (workloads,)),
+        ("parameter", "acme-parameter-to-workloads_app1"): (["transit-gateway/core"], (workloads,)),
     }
 
 
@@ -148,6 +151,7 @@ def test_routes_are_private_by_default(tmp_path):
     assert vpc.nat_gateway.subnet == "pub-a"
     data = base()
     data["network"]["vpcs"][0].update(nat_gateway=False)
+    data["network"]["vpcs"][0].pop("nat_gateways")
     [vpc] = plan_of(tmp_path, data).stack("acme-network-us-east-1").payload.vpcs
     assert {s.name: s.route for s in vpc.subnets}["app-a"] == "none"
     assert vpc.nat_gateway is None
@@ -173,8 +177,9 @@ def test_prefix_lists(tmp_path):
 def test_resource_count(tmp_path):
     stacks = network_stacks(plan_of(tmp_path, base()))
     # VPC 1, 4 subnets x 3, 4 default routes, IGW 2, NAT 2, flow log 1, endpoint 2, prefix list + SG 2,
-    # rule + association 2, transit gateway 1, shares 5.
-    assert stacks["acme-network-us-east-1"].resources == 1 + 12 + 4 + 2 + 2 + 1 + 2 + 2 + 2 + 1 + 5
+    # rule + association 2, transit gateway 1, shares 5, shared parameters 2 (gateway, prefix list) and
+    # their shares 2.
+    assert stacks["acme-network-us-east-1"].resources == 1 + 12 + 4 + 2 + 2 + 1 + 2 + 2 + 2 + 1 + 5 + 2 + 2
     assert stacks["acme-network-eu-west-1"].resources == 1
     for stack in stacks.values():
         assert stack.resources == count_resources(stack.payload)

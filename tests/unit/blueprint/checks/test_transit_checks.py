@@ -1,0 +1,107 @@
+"""Transit gateway, endpoint, DNS Firewall, IPAM and VPC template checks, table-driven: one mutation of a
+valid routed network → the exact issues (the golden bad inputs hold one case per code besides)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import pytest
+
+from tests.helpers import assert_issues, minimal
+
+
+def base() -> dict:
+    """The network issue's own example, in one region: a routed gateway, a VPN, endpoints, a DNS
+    firewall, IPAM and a VPC template."""
+    data = minimal()
+    data["organization"]["units"] = [{"name": "Security"}, {"name": "Infrastructure"}, {"name": "Workloads"}]
+    data["organization"]["accounts"] += [
+        {"name": "net", "email": "aws+net@example.com", "unit": "Infrastructure", "role": "network", "id": "444444444444"},
+        {"name": "ident", "email": "aws+ident@example.com", "unit": "Infrastructure", "id": "555555555555"}]
+    data["organization"]["accounts"][2]["unit"] = "Workloads"
+    data["network"] = {
+        "vpcs": [
+            {"name": "core", "account": "net", "region": "eu-west-1", "cidr": "10.0.0.0/16",
+             "internet_gateway": True, "nat_gateways": "per_az",
+             "subnets": [{"name": "pub-a", "cidr": "10.0.0.0/24", "az_id": "euw1-az1", "public": True},
+                         {"name": "pub-b", "cidr": "10.0.1.0/24", "az_id": "euw1-az2", "public": True},
+                         {"name": "tgw-a", "cidr": "10.0.2.0/28", "az_id": "euw1-az1"},
+                         {"name": "tgw-b", "cidr": "10.0.2.16/28", "az_id": "euw1-az2"}],
+             "transit_gateway": {"name": "core", "subnets": ["tgw-a", "tgw-b"], "routes": ["192.168.0.0/16", "pl:offices"]},
+             "endpoints": {"interface": ["ssm", "ssmmessages", "ec2messages", "kms", "logs", "sts"],
+                           "gateway": ["s3", "dynamodb"], "share_dns_with": {"units": ["Workloads"]}},
+             "inbound_resolver": True},
+            {"name": "ident", "account": "ident", "region": "eu-west-1", "cidr": "10.1.0.0/16",
+             "subnets": [{"name": "a", "cidr": "10.1.0.0/24", "az_id": "euw1-az1"},
+                         {"name": "b", "cidr": "10.1.1.0/24", "az_id": "euw1-az2"}],
+             "transit_gateway": {"name": "core", "subnets": ["a", "b"], "routes": ["192.168.0.0/16"]}}],
+        "prefix_lists": [{"name": "offices", "account": "net", "region": "eu-west-1", "max_entries": 10,
+                          "entries": [{"cidr": "172.16.0.0/16"}]}],
+        "transit_gateways": [{
+            "name": "core", "account": "net", "region": "eu-west-1", "asn": 64512,
+            "route_tables": [
+                {"name": "shared", "associate": ["core", "ident"], "propagate": ["core", "ident", "onprem"]},
+                {"name": "workloads", "associate": ["app-vpcs"], "propagate": ["core"],
+                 "routes": [{"destination": "0.0.0.0/0", "attachment": "core"},
+                            {"destination": "10.99.0.0/16", "blackhole": True}]}],
+            "vpn_connections": [{"name": "onprem", "customer_gateway_ip": "203.0.113.10", "bgp_asn": 65010,
+                                 "static_routes": ["192.168.0.0/16"]}],
+            "share_with": {"units": ["Workloads", "Infrastructure"]}}],
+        "dns_firewall": [{"name": "baseline", "block_domains": ["bad.example.com"], "vpcs": ["core"],
+                          "share_with": {"units": ["Workloads"]}}],
+        "ipam": {"account": "net", "regions": ["eu-west-1"],
+                 "pools": [{"name": "workloads", "cidr": "10.64.0.0/12", "allocation_netmask": 22,
+                            "share_with": {"units": ["Workloads"]}}]},
+        "vpc_templates": [{"name": "app-vpcs", "units": ["Workloads"], "regions": ["eu-west-1"],
+                           "ipam_pool": "workloads", "netmask": 22, "azs": 2, "transit_gateway": "core",
+                           "dns_firewall": ["baseline"]}],
+    }
+    data["governed_regions"] = ["us-east-1", "eu-west-1"]
+    return data
+
+
+def gateway(d) -> dict:
+    return d["network"]["transit_gateways"][0]
+
+
+G = "network.transit_gateways[core]"
+CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
+    ("the-issue-example-is-valid", lambda d: None, set()),
+    ("firewall-without-owner", lambda d: (d["organization"]["accounts"][3].pop("role"),
+                                          d["network"]["ipam"].update(account="net")),
+     {("dns-firewall-account-missing", "network.dns_firewall[baseline]")}),
+    ("firewall-owned-elsewhere-unshared", lambda d: d["network"]["dns_firewall"][0].update(
+        account="ident", share_with={"units": ["Security"]}),
+     {("dns-firewall-not-shared", "network.dns_firewall[baseline].vpcs[core]"),
+      ("vpc-template-not-shared", "network.vpc_templates[app-vpcs].dns_firewall[baseline]")}),
+    ("asn-given-twice", lambda d: gateway(d).update(amazon_side_asn=64513),
+     {("bgp-asn-out-of-range", f"{G}.asn")}),
+    ("template-in-two-propagations", lambda d: (gateway(d)["route_tables"][0]["propagate"].append("app-vpcs"),
+                                                gateway(d)["route_tables"][1]["propagate"].append("app-vpcs")),
+     {("transit-gateway-remote-attachments-disagree", "network.vpc_templates[app-vpcs].transit_gateway")}),
+    ("foreign-vpc-may-use-any-tables", lambda d: gateway(d)["route_tables"][1]["propagate"].append("ident"),
+     set()),
+    ("prefix-list-in-a-gateway-route", lambda d: gateway(d)["route_tables"][1]["routes"].append(
+        {"destination": "pl:offices", "attachment": "core"}),
+     {("route-destination-invalid", f"{G}.route_tables[workloads].routes[2].destination")}),
+    ("template-other-region", lambda d: d["network"]["vpc_templates"][0].update(regions=["us-east-1"]),
+     {("transit-gateway-other-region", "network.vpc_templates[app-vpcs].regions[us-east-1]"),
+      ("ipam-pool-no-block", "network.vpc_templates[app-vpcs].regions[us-east-1]")}),
+    ("region-denied-to-the-units", lambda d: d.update(guardrails={"region_deny": {
+        "allowed_regions": ["us-east-1"], "units": ["Workloads"]}}),
+     {("vpc-template-region-not-governed", "network.vpc_templates[app-vpcs].regions[eu-west-1]")}),
+    ("documentation-range-customer-gateway-is-fine",
+     lambda d: gateway(d)["vpn_connections"][0].update(customer_gateway_ip="198.51.100.7"), set()),
+    ("private-customer-gateway", lambda d: gateway(d)["vpn_connections"][0].update(customer_gateway_ip="10.9.9.9"),
+     {("ip-invalid", f"{G}.vpn_connections[onprem].customer_gateway_ip")}),
+    ("full-endpoint-service-name-is-taken-as-written", lambda d: d["network"]["vpcs"][0]["endpoints"][
+        "interface"].append("com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0"), set()),
+    ("raised-route-quota", lambda d: (d["network"]["prefix_lists"][0].update(max_entries=100),
+                                      d["network"].update(route_table_quota=200)), set()),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_routing_checks(tmp_path, mutate, expected):
+    data = base()
+    mutate(data)
+    assert_issues(tmp_path, data, expected)
