@@ -230,10 +230,13 @@ def cases(quick: bool, empty_app: Path) -> list[Case]:
         yield "enterprise", ENTERPRISE, None
         for accounts, units in SIZES:
             yield f"many-accounts {accounts}", MANY, (accounts, units)
+        # Every account vended a VPC: the StackSet carries the template once, whatever the count.
+        yield "many-accounts 1000 + VPC template", MANY, (1000, 100, "vpc_template=true")
         yield "scale 5000 accounts, 500 OUs", SCALE, None
 
     for label, bp, size in blueprints():
         var = ["--var", f"accounts={size[0]}", "--var", f"units={size[1]}"] if size else []
+        var += ["--var", size[2]] if size and len(size) > 2 else []
         argv = [lz, "validate", bp, *var]
         out.append(Case(f"validate {label}", "validate", argv, shlex.join([".venv/bin/lz", *argv[1:]])))
     python = str(VENV_BIN / "python")
@@ -244,6 +247,7 @@ def cases(quick: bool, empty_app: Path) -> list[Case]:
         if quick and ((size and size[0] >= 1000) or bp == SCALE):
             continue
         ctx = ["-c", f"var:accounts={size[0]}", "-c", f"var:units={size[1]}"] if size else []
+        ctx += ["-c", f"var:{size[2]}"] if size and len(size) > 2 else []
         argv = [*cdk, "-c", f"blueprint={bp}", *ctx, "-o", "{out}"]
         out.append(Case(f"synth {label}", "synth", argv, shlex.join(argv).replace("{out}", "<tmp>")))
     return out
