@@ -72,8 +72,11 @@ def _accounts_of_stackset(plan: Plan, name: str) -> list[tuple[str, tuple[str, .
     """(account name, regions) a StackSet of the plan reaches."""
     stackset = next((s for s in plan.stacksets if s.name == name), None)
     if stackset is None:
-        bootstrap = next((s.payload.stacksets[0] for s in plan.stacks if s.component == "bootstrap"), None)
-        return list(bootstrap.account_regions) if bootstrap and bootstrap.name == name else []
+        # The bootstrap's and the VPC templates' StackSets live in stacks of their own.
+        stackset = next((s for st in plan.stacks for s in getattr(st.payload, "stacksets", ()) if s.name == name),
+                        None)
+    if stackset is None:
+        return []
     reached: dict[str, tuple[str, ...]] = {}
     for target in stackset.targets:
         for account in plan.accounts:

@@ -119,7 +119,7 @@ class SharedVpc(Construct):
             subnet_ids=[self.subnet_ids[s] for s in plan.subnets], tags=_tags(plan.tags))
         attachment.override_logical_id(plan.logical_id)
         if plan.gateway in gateway_ready:
-            attachment.add_dependency(gateway_ready[plan.gateway])
+            attachment.add_resource_dependency(gateway_ready[plan.gateway])
         self.attachment = attachment
         for subnet in vpc.subnets:
             for destination in plan.routes:
@@ -132,7 +132,7 @@ class SharedVpc(Construct):
                     destination_prefix_list_id=values[destination.prefix_list] if destination.prefix_list else None)
                 route.override_logical_id(plan.route_id(subnet, destination))
                 # A route through the gateway needs the attachment available first.
-                route.add_dependency(attachment)
+                route.add_resource_dependency(attachment)
 
     def associate(self, values: Mapping[Ref, str]) -> None:
         """DNS Firewall rule groups and the Route 53 Profile of the region's shared endpoints."""

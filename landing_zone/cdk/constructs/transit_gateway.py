@@ -80,7 +80,7 @@ class TransitGateway(Construct):
 
     def _after_defaults_off(self, resource: cdk.CfnResource) -> None:
         if self.defaults_off is not None:
-            resource.add_dependency(self.defaults_off)
+            resource.add_resource_dependency(self.defaults_off)
 
     def _lookup(self, logical_id: str, kind: str, resource_id: str) -> str:
         assert self._handler is not None
