@@ -185,16 +185,6 @@ ACKNOWLEDGEMENTS: tuple[Acknowledgement, ...] = (
       "macie2:EnableMacie/UpdateOrganizationConfiguration, inspector2:Enable/UpdateOrganizationConfiguration, "
       "detective:ListGraphs) have no resource-level permissions or act on a detector or graph whose id "
       "exists only once the service made it; CreateServiceLinkedRole is conditioned on the services' names"),
-    # --- keys in a custom key store (handlers/custom_store_key.py) ----------------------------------
-    A("AwsSolutions-IAM5[Resource::*]", "*/CustomStoreKeys/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
-      "kms:CreateKey, kms:ListAliases and kms:ListKeys have no resource-level permissions; CreateKey is "
-      "conditioned to symmetric ENCRYPT_DECRYPT single-Region keys with origin AWS_CLOUDHSM "
-      "(kms:KeyOrigin, kms:KeySpec, kms:KeyUsage, kms:MultiRegion)"),
-    A("AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]",
-      "*/CustomStoreKeys/Handler/OnEvent/ServiceRole/DefaultPolicy/Resource",
-      "The key ids are only known once the handler creates the keys; the statements cover this account's "
-      "keys in this region, and the changing ones (PutKeyPolicy, UpdateKeyDescription, TagResource) only "
-      "CloudHSM keys (kms:KeyOrigin = AWS_CLOUDHSM)"),
     # --- transit gateway routing (handlers/transit_gateway_routing.py) ------------------------------
     A("AwsSolutions-IAM5[Resource::*]", "*/TransitGatewayHandler/OnEvent/ServiceRole/DefaultPolicy/Resource",
       "ec2:DescribeTransitGatewayAttachments and DescribeTransitGateways have no resource-level "

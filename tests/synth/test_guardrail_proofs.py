@@ -129,7 +129,7 @@ def test_the_delegated_administrators_roles_still_can(synthesized):
     templates = result.templates()
     roles = [f"{s.name}-{logical_id}" for s in result.plan.stacks if s.component == "security-services"
              for logical_id, r in templates[s.name]["Resources"].items()
-             if r["Type"] == "AWS::IAM::Role" and "OnEvent" in logical_id]
+             if r["Type"] == "AWS::IAM::Role" and "Handler" in logical_id]
     assert len(roles) == len(result.plan.governed_regions) * 2      # the handler's and the framework's
     principals = [f"arn:aws:iam::{audit.id}:role/{r}" for r in roles] + [
         f"arn:aws:iam::{audit.id}:role/aws-service-role/guardduty.amazonaws.com/AWSServiceRoleForAmazonGuardDuty",

@@ -42,5 +42,5 @@ class DelegatedAdminRegistrations(Construct):
         for service in services:
             provider.resource(scope, logical_id("DelegatedAdmin", service), resource_type="Custom::DelegatedAdmin",
                               properties={"Service": service, "AccountId": admin_account_id},
-                              # its Delete does nothing: a registration outlives the stack either way
-                              retain=False)
+                              # a registration outlives the stack (the handler's Delete does nothing anyway)
+                              retain=True)

@@ -37,5 +37,5 @@ class OrganizationAutoEnable(Construct):
             provider.resource(scope, service.logical_id, resource_type="Custom::OrganizationAutoEnable",
                               properties={"Service": service.service,
                                           **{key: list(values) for key, values in service.settings}},
-                              # its Delete does nothing: the services stay on for the organization
-                              retain=False)
+                              # the services stay on for the organization (the handler's Delete does nothing anyway)
+                              retain=True)
