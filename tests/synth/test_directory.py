@@ -445,7 +445,11 @@ def secret_findings(document, where: str = "") -> list[str]:
     if isinstance(document, dict):
         for key, value in document.items():
             path = f"{where}/{key}"
-            if "password" in key.lower() and not key.endswith(("Length", "Arn", "SecretArn")):
+            # Numbers, booleans and plain mappings under a password-like key are settings (the account
+            # baseline's password policy), never a secret.
+            setting = isinstance(value, (bool, int, float)) or (
+                isinstance(value, dict) and not any(k.startswith("Fn::") for k in value))
+            if "password" in key.lower() and not setting and not key.endswith(("Length", "Arn", "SecretArn")):
                 text = json.dumps(value) if not isinstance(value, str) else value
                 joined = ("".join(p if isinstance(p, str) else "" for p in value["Fn::Join"][1])
                           if isinstance(value, dict) and "Fn::Join" in value else text)

@@ -17,8 +17,9 @@ def of_type(template: dict, kind: str) -> dict[str, dict]:
 def test_replica_stacks_exist_in_their_regions(synthesized):
     result = synthesized("enterprise")
     stacks = keys_stacks(result)
-    assert sorted(stacks) == ["globex-keys-identity-us-east-1", "globex-keys-log-archive-eu-west-1",
-                              "globex-keys-log-archive-us-east-1"]
+    assert sorted(stacks) == ["globex-keys-audit-eu-central-1", "globex-keys-audit-eu-west-1",
+                              "globex-keys-audit-us-east-1", "globex-keys-identity-us-east-1",
+                              "globex-keys-log-archive-eu-west-1", "globex-keys-log-archive-us-east-1"]
     templates = result.templates()
     replica_template = templates["globex-keys-log-archive-eu-west-1"]
     assert len(of_type(replica_template, "AWS::KMS::ReplicaKey")) == 1

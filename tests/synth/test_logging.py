@@ -235,7 +235,8 @@ def test_audit_bus_admits_only_the_organization(synthesized, blueprint):
     statement = one(audit, "AWS::Events::EventBusPolicy")["Properties"]["Statement"]
     assert statement["Action"] == "events:PutEvents" and statement["Principal"] == "*"
     assert statement["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": plan.organization_id}}
-    rule = one(audit, "AWS::Events::Rule")["Properties"]
+    (rule,) = [r["Properties"] for r in resources(audit, "AWS::Events::Rule").values()
+               if r["Properties"]["Name"] == f"{plan.name}-security-events-to-sns"]
     topic_id = next(iter(resources(audit, "AWS::SNS::Topic")))
     assert rule["EventBusName"] == f"{plan.name}-security-events" and rule["Targets"][0]["Arn"] == {"Ref": topic_id}
     topic = one(audit, "AWS::SNS::Topic")["Properties"]
