@@ -2,8 +2,8 @@
 `network.ipam.pools` entry and one regional pool (locale) per operating region, shared through RAM.
 
 IPAM pools live in the IPAM's home region whatever their locale; the id of a regional pool is
-published, for other accounts, in its own region by the owner's network stack there, which receives
-it from the home region's stack through CDK's cross-region references (the same account)."""
+published, for other accounts, in its own region by the owner's network stack there, which reads it
+from the home region's stack (an output that stack always declares, read with Fn::GetStackOutput)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

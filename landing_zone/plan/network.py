@@ -7,15 +7,14 @@ the organization (every stack holding a share depends on it). A directory trust 
 forwarders: proven offline from these payloads (plan/reachability.py)."""
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.model.common import ROOT, Targets
-from landing_zone.blueprint.model.network import PrefixList, ResolverRule
+from landing_zone.blueprint.model.common import Targets
+from landing_zone.blueprint.model.network import PrefixList
 from landing_zone.blueprint.routing import (
     account_is_covered,
     ipam_home,
@@ -29,11 +28,20 @@ from landing_zone.plan.dns_firewall import plan_firewalls
 from landing_zone.plan.gateway_routing import ATTACHMENT, attachment_targets, plan_gateway_routing
 from landing_zone.plan.ipam import IpamPlan, plan_ipam, pool_key
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
-from landing_zone.plan.names import digest, logical_id, stack_name
+from landing_zone.plan.names import logical_id, stack_name
 from landing_zone.plan.reachability import trust_issues
 from landing_zone.plan.shared import log_bucket_name
 from landing_zone.plan.shared import partition as partition
 from landing_zone.plan.shared_values import Imported, Published, StackValues, network_stack_name, published
+from landing_zone.plan.shares import (  # noqa: F401 - re-exported: directory and CDK code import them from here
+    RAM_TYPES,
+    SharedResource,
+    SharePlan,
+    plan_shares,
+    resolve_principals,
+    share_name,
+    target_keys,
+)
 from landing_zone.plan.transit import TransitGatewayPlan, plan_transit_gateway
 from landing_zone.plan.vpc_templates import plan_vpc_templates
 from landing_zone.plan.vpcs import (  # noqa: F401 - re-exported: directory and CDK code import them from here
@@ -57,28 +65,9 @@ SHARING_COMPONENT = "sharing"
 SHARING_STACK_RESOURCES = 7
 # Outbound DNS from the resolver endpoint to the forwarding targets.
 DNS_PORT = 53
-MAX_SHARE_NAME = 128
 # The transit gateway handler's provider (handler function, role, policy; CDK's framework function,
 # role, policy), shared by a stack's attachment lookups and default-route-table switches.
 ROUTING_PROVIDER_RESOURCES = 6
-# CDK's cross-region references (as in plan/keys.py): a writer's provider plus one writer per
-# consuming region in the producing stack; a reader and its provider in the consuming stack.
-WRITER_PROVIDER_RESOURCES = 2
-READER_RESOURCES = 3
-
-ResourceType = Literal["subnet", "prefix-list", "resolver-rule", "transit-gateway", "ipam-pool",
-                       "firewall-rule-group", "route53-profile", "parameter"]
-# RAM resource type of each kind, in a fixed order (shares are emitted in this order).
-RAM_TYPES: dict[str, str] = {
-    "subnet": "ec2:Subnet",
-    "prefix-list": "ec2:PrefixList",
-    "resolver-rule": "route53resolver:ResolverRule",
-    "transit-gateway": "ec2:TransitGateway",
-    "ipam-pool": "ec2:IpamPool",
-    "firewall-rule-group": "route53resolver:FirewallRuleGroup",
-    "route53-profile": "route53profiles:Profile",
-    "parameter": "ssm:Parameter",
-}
 
 
 # ---------- payload: what the CDK network stack consumes ----------
@@ -107,23 +96,6 @@ class ResolverRulePlan:
 
 
 @dataclass(frozen=True)
-class SharedResource:
-    kind: ResourceType
-    key: str                    # "vpc/subnet" for subnets, "pool/region" for pools, "kind/key" for
-                                # parameters, else the resource name
-
-
-@dataclass(frozen=True)
-class SharePlan:
-    name: str
-    logical_id: str
-    kind: ResourceType
-    resources: tuple[SharedResource, ...]
-    principals: tuple[str, ...]     # organization / OU ARNs and account ids, sorted
-    tags: Tags
-
-
-@dataclass(frozen=True)
 class NetworkPayload:
     account: str
     vpcs: tuple[VpcPlan, ...]
@@ -137,7 +109,6 @@ class NetworkPayload:
     published: tuple[Published, ...] = ()
     imports: tuple[Imported, ...] = ()
     cross_region: tuple[tuple[str, str, str], ...] = ()     # (kind, key, producing stack) read here
-    export_regions: tuple[str, ...] = ()                    # regions reading this stack's values
 
     @property
     def routing_handler(self) -> bool:
@@ -163,14 +134,11 @@ def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                   if log_archive and log_archive.id else None)
 
     sharing = stack_name(plan.name, SHARING_COMPONENT)
-    exports = _pool_export_regions(bp)
     payloads: dict[tuple[str, str], NetworkPayload] = {}
     made: list[str] = []
     for account, region in sorted(owners):
         values = StackValues(plan, account, region)
-        payload = _payload(loaded, plan, account, region, bucket_arn, values, result,
-                           exports if bp.network.ipam and (account, region) ==
-                           (bp.network.ipam.account, ipam_home(bp, bp.network.ipam)) else ())
+        payload = _payload(loaded, plan, account, region, bucket_arn, values, result)
         payloads[(account, region)] = payload
         for owner in sorted(set(values.missing)):
             result.pending.append(Pending(f"network of account {account} in {region}", f"account {owner} has "
@@ -234,7 +202,8 @@ def _owners(bp: Blueprint) -> set[tuple[str, str]]:
 
 def _pool_export_regions(bp: Blueprint) -> tuple[str, ...]:
     """Regions other than the IPAM's home whose network stack (the IPAM's account) reads a regional
-    pool id: to publish it for other accounts, or for its own VPCs."""
+    pool id (from the home region's stack, Fn::GetStackOutput): to publish it for other accounts, or
+    for its own VPCs."""
     ipam = bp.network.ipam
     if ipam is None:
         return ()
@@ -246,7 +215,7 @@ def _pool_export_regions(bp: Blueprint) -> tuple[str, ...]:
 
 
 def _payload(loaded: LoadedBlueprint, plan: Plan, account: str, region: str, bucket_arn: str | None,
-             values: StackValues, result: ComponentResult, export_regions: tuple[str, ...]) -> NetworkPayload:
+             values: StackValues, result: ComponentResult) -> NetworkPayload:
     bp = loaded.model
     network = bp.network
 
@@ -264,7 +233,7 @@ def _payload(loaded: LoadedBlueprint, plan: Plan, account: str, region: str, buc
     firewalls = plan_firewalls(loaded, plan, account, region)
     ipam = plan_ipam(plan, bp, account, region)
     publish = _published(plan, bp, account, region, gateways, prefix_lists, firewalls, vpc_plans, values)
-    shares = _shares(plan, bp, account, region, vpcs, prefix_lists, rules, gateways, firewalls, ipam,
+    shares = plan_shares(plan, bp, account, region, vpcs, prefix_lists, rules, gateways, firewalls, ipam,
                      publish, result)
     return NetworkPayload(
         account=account, region=region,
@@ -272,12 +241,11 @@ def _payload(loaded: LoadedBlueprint, plan: Plan, account: str, region: str, buc
         prefix_lists=tuple(_prefix_list(plan, p, vpcs[0].name if vpcs else None) for p in prefix_lists),
         resolver_rules=tuple(ResolverRulePlan(
             name=r.name, resource_name=f"{plan.name}-{r.name}", logical_id=logical_id("ResolverRule", r.name),
-            domain=r.domain, vpc=r.vpc, target_ips=tuple(r.target_ips),
+            domain=r.domain, vpc=r.vpc, target_ips=tuple(sorted(set(r.target_ips))),
             tags=named(plan, f"{plan.name}-{r.name}")) for r in rules),
         transit_gateways=tuple(gateways), shares=shares, firewalls=firewalls, ipam=ipam, published=publish,
         imports=tuple(sorted(values.imports.values(), key=lambda i: i.parameter_id)),
-        cross_region=tuple(sorted((k, key, s) for (k, key), s in values.cross_region.items())),
-        export_regions=export_regions)
+        cross_region=tuple(sorted((k, key, s) for (k, key), s in values.cross_region.items())))
 
 
 def _peers(bp: Blueprint) -> dict[str, tuple[str, ...]]:
@@ -359,95 +327,6 @@ def address_family(prefix_list: PrefixList) -> Literal["IPv4", "IPv6"]:
     return "IPv6" if any(":" in e.cidr for e in prefix_list.entries) else "IPv4"
 
 
-# ---------- shares ----------
-
-def _shares(plan: Plan, bp: Blueprint, account: str, region: str, vpcs: list, prefix_lists: list[PrefixList],
-            rules: list[ResolverRule], gateways: list[TransitGatewayPlan], firewalls: tuple[FirewallPlan, ...],
-            ipam: IpamPlan | None, publish: tuple[Published, ...], result: ComponentResult) -> tuple[SharePlan, ...]:
-    groups: dict[tuple[str, tuple[str, ...]], list[tuple[SharedResource, Targets]]] = defaultdict(list)
-
-    def add(kind: ResourceType, key: str, targets: Targets | None) -> None:
-        if targets is not None and not targets.is_empty():
-            groups[(kind, target_keys(targets))].append((SharedResource(kind, key), targets))
-
-    for vpc in vpcs:
-        for subnet in vpc.subnets:
-            add("subnet", f"{vpc.name}/{subnet.name}", subnet.share_with)
-        if vpc.endpoints.interface:
-            add("route53-profile", vpc.name, vpc.endpoints.share_dns_with)
-    for prefix_list in prefix_lists:
-        add("prefix-list", prefix_list.name, prefix_list.share_with)
-    for rule in rules:
-        add("resolver-rule", rule.name, rule.share_with)
-    specs = {g.name: g for g in bp.network.transit_gateways}
-    for gateway in gateways:
-        add("transit-gateway", gateway.name, specs[gateway.name].share_with)
-    if ipam is not None and bp.network.ipam is not None:
-        pools = pools_by_name(bp)
-        for pool in ipam.pools:
-            for regional in pool.regional:
-                add("ipam-pool", pool_key(pool.name, regional.region), pools[pool.name].share_with)
-    walls = {f.name: f for f in bp.network.dns_firewall}
-    for firewall in firewalls:
-        add("firewall-rule-group", firewall.name, walls[firewall.name].share_with)
-    for parameter in publish:
-        add("parameter", f"{parameter.kind}/{parameter.key}", parameter.targets)
-
-    order = list(RAM_TYPES)
-    shares = []
-    for (kind, keys), members in sorted(groups.items(), key=lambda g: (order.index(g[0][0]), g[0][1])):
-        name = share_name(plan.name, kind, keys)
-        subject = f"RAM share {name} ({account}, {region})"
-        principals = resolve_principals(plan, members[0][1], subject, result)
-        if not principals:
-            continue
-        shares.append(SharePlan(
-            name=name, logical_id=logical_id("Share", f"{kind}|{','.join(sorted(map(plan.created, keys)))}"),
-            kind=kind,
-            resources=tuple(sorted((r for r, _ in members), key=lambda r: r.key)), principals=principals,
-            tags=plan.tags))
-    return tuple(shares)
-
-
-def target_keys(targets: Targets) -> tuple[str, ...]:
-    """The target set without order or duplicates: OU paths and Root as written, accounts as account:NAME."""
-    return tuple(sorted(set(targets.units) | {f"account:{a}" for a in targets.accounts}))
-
-
-def share_name(prefix: str, kind: str, keys: tuple[str, ...]) -> str:
-    """`<name>-<kind>-to-<targets>`, readable; long target sets are cut and made unique by a hash."""
-    slug = "_".join(re.sub(r"[^a-z0-9]+", "-", k.removeprefix("account:").lower()).strip("-") for k in keys)
-    name = f"{prefix}-{kind}-to-{slug}"
-    if len(name) > MAX_SHARE_NAME:
-        name = f"{name[:MAX_SHARE_NAME - 9]}-{digest(','.join(keys))}"
-    return name
-
-
-def resolve_principals(plan: Plan, targets: Targets, subject: str,
-                       result: ComponentResult) -> tuple[str, ...]:
-    """Organization ARN for Root, OU ARNs, account ids; a target without an id yet is reported pending."""
-    arn = f"arn:{partition(plan.home_region)}:organizations::{plan.management_account_id}"
-    out = set()
-    for unit in sorted(set(targets.units)):
-        if unit == ROOT:
-            out.add(f"{arn}:organization/{plan.organization_id}")
-            continue
-        unit_id = plan.unit(unit).id
-        if unit_id:
-            out.add(f"{arn}:ou/{plan.organization_id}/{unit_id}")
-        else:
-            result.pending.append(Pending(f"{subject} with OU {unit}", "the OU has no id yet; deploy the "
-                                          "organization stack, then run `lz sync` to record it"))
-    for name in sorted(set(targets.accounts)):
-        account_id = plan.account(name).id
-        if account_id:
-            out.add(account_id)
-        else:
-            result.pending.append(Pending(f"{subject} with account {name}", "the account has no id yet; "
-                                          "run `lz sync` after it is created"))
-    return tuple(sorted(out))
-
-
 # ---------- resource budget ----------
 
 def count_resources(payload: NetworkPayload) -> int:
@@ -463,12 +342,7 @@ def count_resources(payload: NetworkPayload) -> int:
     total += 2 * len(payload.firewalls)                 # domain list and rule group
     if payload.ipam:
         total += 1 + sum(1 + len(p.regional) for p in payload.ipam.pools)
-    total += len(payload.published) + len(payload.shares)
-    if payload.export_regions:
-        total += WRITER_PROVIDER_RESOURCES + len(payload.export_regions)
-    if payload.cross_region:
-        total += READER_RESOURCES
-    return total
+    return total + len(payload.published) + len(payload.shares)
 
 
 def _vpc_resources(vpc: VpcPlan) -> int:
@@ -485,4 +359,5 @@ def _vpc_resources(vpc: VpcPlan) -> int:
         total += (1 + interface if interface else 0) + len(vpc.endpoints.gateway)
         total += 1 + interface if vpc.endpoints.profile else 0     # profile, one association per endpoint
     total += 2 if vpc.inbound_resolver else 0           # security group and endpoint
+    total += 1 if vpc.ipam_pool else 0                  # the CIDR's allocation in the pool
     return total + len(vpc.associations)

@@ -6,8 +6,9 @@ parameter of type AWS::SSM::Parameter::Value<String> whose default is that param
 CloudFormation reads a shared parameter only through a template parameter and only by full ARN
 (account and region included), never through a {{resolve:ssm:...}} reference, so the ARN is built
 here from the owner's account id, the region and the name: nothing is looked up when synthesizing.
-Values of the same account are referenced directly, or across regions through CDK's cross-region
-references.
+Values of the same account are referenced directly, or across regions with Fn::GetStackOutput on an
+output the producing stack always declares (`output_name`): a reference CloudFormation resolves when
+deploying, with no export to keep and no custom resource.
 """
 from __future__ import annotations
 
@@ -55,6 +56,8 @@ class Imported:
 
 
 def published(plan: Plan, kind: str, key: str, targets: Targets, source_stack: str = "") -> Published:
+    # Targets without order or duplicates: the blueprint's order never shows.
+    targets = Targets(units=sorted(set(targets.units)), accounts=sorted(set(targets.accounts)))
     return Published(kind=kind, key=key, name=parameter_name(plan.name, kind, key),
                      logical_id=logical_id("SharedId", f"{kind}/{key}"), targets=targets,
                      source_stack=source_stack)
@@ -65,6 +68,11 @@ def imported(plan: Plan, kind: str, key: str, owner_id: str, region: str) -> Imp
     return Imported(kind=kind, key=key, parameter_id=logical_id(pascal(kind), key),
                     arn=parameter_arn(plan, region, owner_id, name),
                     description=f"The id of {kind} {key}, shared by account {owner_id} ({name})")
+
+
+def output_name(kind: str, key: str) -> str:
+    """The output under which a network stack gives a value to its account's stacks of other regions."""
+    return logical_id("Output", f"{kind}/{key}")
 
 
 def network_stack_name(plan: Plan, account: str, region: str) -> str:

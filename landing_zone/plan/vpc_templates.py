@@ -10,12 +10,12 @@ account's resources come from its shared SSM parameters (template parameters, by
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.network_services import VpcTemplate
-from landing_zone.blueprint.routing import ipam_home, pool_blocks, pools_by_name, unit_is_covered
+from landing_zone.blueprint.routing import pool_blocks, pools_by_name, unit_is_covered
 from landing_zone.plan.baseline import TEMPLATE_VERSION
 from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.dns_firewall import association_name, firewall_owner, priorities
@@ -176,8 +176,7 @@ def plan_vpc_templates(bp: Blueprint, plan: Plan, bucket_arn: str | None, result
             targets = tuple(sorted(Target("ou", u) if u != "Root" else Target("root", u) for u in set(template.units)))
             stackset = stackset_plan(bp, name=f"{bp.name}-vpc-{template.name}-{region}", template=body,
                                      targets=targets)
-            stacksets.append(StackSetPlan(**{**stackset.__dict__, "regions": (region,),
-                                             "failure_tolerance": failure_tolerance(tree, stackset)}))
+            stacksets.append(replace(stackset, regions=(region,), failure_tolerance=failure_tolerance(tree, stackset)))
             summaries.append(VpcTemplatePlan(
                 name=template.name, region=region, block=str(pool_blocks(pool, ipam)[region]), netmask=template.netmask,
                 azs=template.azs, gateway=template.transit_gateway,
@@ -192,6 +191,3 @@ def plan_vpc_templates(bp: Blueprint, plan: Plan, bucket_arn: str | None, result
         resources=len(stacksets), depends_on=depends_on,
         payload=VpcTemplatesPayload(tuple(stacksets), tuple(summaries))))
 
-
-def ipam_home_region(bp: Blueprint) -> str | None:
-    return ipam_home(bp, bp.network.ipam) if bp.network.ipam else None

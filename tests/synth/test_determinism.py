@@ -15,8 +15,10 @@ from tests.synth.conftest import ROOT, SHIPPED, synth_plan
 
 
 def shuffle_lists(node, rng: random.Random):
+    """Every list of the blueprint shuffled, except inside inline policy documents: those are the
+    author's JSON, whose lists (tag policy values, condition values) are kept as written."""
     if isinstance(node, dict):
-        return {key: shuffle_lists(value, rng) for key, value in node.items()}
+        return {key: value if key == "document" else shuffle_lists(value, rng) for key, value in node.items()}
     if isinstance(node, list):
         items = [shuffle_lists(item, rng) for item in node]
         rng.shuffle(items)

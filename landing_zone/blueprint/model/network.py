@@ -51,9 +51,9 @@ class Vpc(Model):
     inbound_resolver: bool = Field(default=False, description="A Route 53 Resolver inbound endpoint in two "
                                    "AZs, answering DNS from the VPC and the networks it routes to its "
                                    "transit gateway (on-premises resolving AWS names). Default: no.")
-    ipam_pool: str | None = Field(default=None, description="IPAM pool the VPC's cidr is allocated from "
-                                  "(recorded in IPAM, so no vended VPC can take it). Create-only: adding it "
-                                  "to an existing VPC replaces the VPC. Default: none.")
+    ipam_pool: str | None = Field(default=None, description="IPAM pool the VPC's cidr is allocated in (an "
+                                  "allocation of exactly that CIDR, so no vended VPC gets it; the VPC itself "
+                                  "is unchanged). Default: none.")
     flow_logs: bool = Field(default=True, description="VPC flow logs to the log bucket (CIS 3.7). "
                             "Default: on; false is accepted as the blueprint's decision for this VPC "
                             "(the synthesis acknowledges cdk-nag AwsSolutions-VPC7 for it alone).")

@@ -41,9 +41,14 @@ class SharedVpc(Construct):
         # acknowledges AwsSolutions-VPC7 for that id only.
         resource = ec2.CfnVPC(self, "Vpc" if vpc.flow_logs_destination else WITHOUT_FLOW_LOGS,
                               cidr_block=vpc.cidr, enable_dns_hostnames=True, enable_dns_support=True,
-                              ipv4_ipam_pool_id=values[vpc.ipam_pool] if vpc.ipam_pool else None,
                               tags=_tags(vpc.tags))
         resource.override_logical_id(vpc.logical_id)
+        if vpc.ipam_pool is not None:
+            # The VPC keeps its CIDR (a VPC allocating from a pool takes whatever block IPAM picks, and
+            # CidrBlock is create-only); the allocation records it in the pool, so no vended VPC gets it.
+            allocation = ec2.CfnIPAMAllocation(self, "IpamAllocation", ipam_pool_id=values[vpc.ipam_pool],
+                                               cidr=vpc.cidr, description=f"VPC {vpc.name}")
+            allocation.override_logical_id(f"{vpc.logical_id}IpamAllocation")
         self.vpc_id: str = resource.ref
         self.subnet_ids: dict[str, str] = {}
         self.route_tables: dict[str, str] = {}

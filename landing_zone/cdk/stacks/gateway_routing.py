@@ -30,6 +30,7 @@ class GatewayRoutingStack(PlannedStack):
                 actions=["ec2:AssociateTransitGatewayRouteTable", "ec2:DisassociateTransitGatewayRouteTable",
                          "ec2:EnableTransitGatewayRouteTablePropagation",
                          "ec2:DisableTransitGatewayRouteTablePropagation",
+                         "ec2:GetTransitGatewayRouteTableAssociations",
                          "ec2:GetTransitGatewayRouteTablePropagations"],
                 resources=[tables_arn, self.format_arn(service="ec2", resource="transit-gateway-attachment",
                                                        resource_name="*")])])

@@ -2,8 +2,6 @@
 routing, DNS Firewall, IPAM, the shared parameters other accounts read, and the RAM shares."""
 from __future__ import annotations
 
-from typing import Mapping
-
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -23,30 +21,24 @@ from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.gateway_routing import ATTACHMENT
 from landing_zone.plan.network import NetworkPayload, SharedResource
-from landing_zone.plan.shared_values import Ref
+from landing_zone.plan.shared_values import Ref, output_name
 
 
 class NetworkStack(PlannedStack):
     payload_type = NetworkPayload
-    # build_landing_zone passes the stacks this one depends on (already built) as `dependencies`: a
-    # regional IPAM pool id comes from the IPAM's home region (CDK's cross-region references).
-    takes_dependencies = True
 
-    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
-                 dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
-        payload: NetworkPayload = stack.payload
-        cross = bool(payload.cross_region or payload.export_regions)
-        super().__init__(scope, plan=plan, stack=stack, **({"cross_region_references": True} if cross else {}),
-                         **kwargs)
+    def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs) -> None:
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
+        payload: NetworkPayload = self.payload
         # Every id a resource of this stack needs, by (kind, key): made here, imported from a shared
-        # parameter of another account, or read from a stack of this account in another region.
+        # parameter of another account, or read from an output of this account's stack of another
+        # region (Fn::GetStackOutput; the plan deploys that stack first).
         self.values: dict[Ref, str] = {}
         for parameter in payload.imports:
             self.values[(parameter.kind, parameter.key)] = imported_id(self, parameter)
         for kind, key, source in payload.cross_region:
-            producer = dependencies[source]
-            assert isinstance(producer, NetworkStack), source
-            self.values[(kind, key)] = producer.values[(kind, key)]
+            self.values[(kind, key)] = cdk.Token.as_string({"Fn::GetStackOutput": {
+                "StackName": source, "Region": plan.stack(source).region, "OutputName": output_name(kind, key)}})
         arns: dict[SharedResource, str] = {}
 
         handler = self._handler(plan, payload)
@@ -70,6 +62,9 @@ class NetworkStack(PlannedStack):
             for key, pool_id in ipam.pool_ids.items():
                 self.values[("ipam-pool", key)] = pool_id
                 arns[SharedResource("ipam-pool", key)] = ipam.pool_arns[key]
+                # Every regional pool's id, used or not: the stacks of its region read it from here.
+                name = output_name("ipam-pool", key)
+                cdk.CfnOutput(self, name, value=pool_id).override_logical_id(name)
 
         ready = {name: g.defaults_off for name, g in gateways.items() if g.defaults_off is not None}
         vpcs: dict[str, SharedVpc] = {}
@@ -131,4 +126,6 @@ class NetworkStack(PlannedStack):
             # VPC) into this account's route tables.
             iam.PolicyStatement(actions=["ec2:AssociateTransitGatewayRouteTable",
                                          "ec2:EnableTransitGatewayRouteTablePropagation"],
-                                resources=[tables, attachments])])
+                                resources=[tables, attachments]),
+            # Which attachments the route tables hold already (the sweep skips them).
+            iam.PolicyStatement(actions=["ec2:GetTransitGatewayRouteTableAssociations"], resources=[tables])])

@@ -123,7 +123,6 @@ def test_regional_pools_are_published_in_their_own_region_through_a_cross_region
     home = payload(plan, "acme-network-us-east-1")
     eu = payload(plan, "acme-network-eu-west-1")
     assert [r.cidr for r in home.ipam.pools[0].regional] == ["10.64.0.0/13", "10.72.0.0/13"]
-    assert home.export_regions == ("eu-west-1",)
     assert eu.cross_region == (("ipam-pool", "workloads/eu-west-1", "acme-network-us-east-1"),)
     assert "acme-network-us-east-1" in plan.stack("acme-network-eu-west-1").depends_on
 
