@@ -9,6 +9,8 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).parent / "data" / "security-services.yaml"
+# libyaml when available: read on every `lz validate` that has a `security` section.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Services whose delegated administrator and organization settings the landing zone manages, in the
 # order their stacks list them. Access Analyzer is `access_analyzer` in the blueprint.
 SERVICES = ("guardduty", "security_hub", "access_analyzer", "macie", "detective", "inspector")
@@ -38,7 +40,7 @@ class SecurityServicesData:
 
 @lru_cache(maxsize=1)
 def security_services() -> SecurityServicesData:
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=_LOADER)
     regions = data["regions"]
     return SecurityServicesData(
         guardduty_features={name: GuardDutyFeature(v["feature"], tuple(v.get("additional", ())))

@@ -10,6 +10,7 @@ import yaml
 
 RUNBOOKS_DIR = Path(__file__).parent / "runbooks"
 OWN_PREFIX = "LZ-"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def is_own(document: str) -> bool:
@@ -20,7 +21,7 @@ def is_own(document: str) -> bool:
 @cache
 def runbook_content(document: str) -> dict[str, Any]:
     """The Automation document (schemaVersion 0.3) of one of the catalog's runbooks."""
-    content = yaml.safe_load((RUNBOOKS_DIR / f"{document}.yaml").read_text(encoding="utf-8"))
+    content = yaml.load((RUNBOOKS_DIR / f"{document}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
     if not isinstance(content, dict) or content.get("schemaVersion") != "0.3":
         raise ValueError(f"catalog runbook {document} is not an Automation document (schemaVersion 0.3)")
     return content
