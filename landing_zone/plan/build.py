@@ -47,7 +47,8 @@ PLANNERS: tuple[Planner, ...] = (plan_logging, plan_network, plan_keys, plan_ide
                                  plan_control_tower, plan_security)
 # The blueprint section each component stack comes from, for issues about the stack as a whole.
 SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
-              "network": "network", "sharing": "network", "keys": "keys", "identity-center": "identity",
+              "network": "network", "sharing": "network", "network-routing": "network", "vpc-templates": "network",
+              "keys": "keys", "identity-center": "identity",
               "identity-center-assignments": "identity", "federation": "identity",
               "management-baseline": "logging", "guard-rules": "guardrails", "bootstrap": "deploy",
               "security-admin": "security", "security-services": "security",
