@@ -110,6 +110,7 @@ CHECKS: tuple[Check, ...] = (
     baseline_checks.ebs_key_serves_ec2_everywhere,
     remediation_checks.remediated_controls_are_detective_with_a_runbook,
     remediation_checks.remediations_are_not_repeated,
+    remediation_checks.remediations_are_not_disabled,
 )
 
 

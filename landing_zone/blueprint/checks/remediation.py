@@ -7,6 +7,7 @@ from landing_zone.blueprint.checks.guardrails import _parameters as parameters_i
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.query import account_unit, accounts_by_name, unit_covers
 from landing_zone.blueprint.suggest import suggest
 from landing_zone.catalog import load_catalog
 
@@ -53,3 +54,23 @@ def remediations_are_not_repeated(bp: Blueprint) -> Iterator[Issue]:
                             loc=REMEDIATE + (i, "units" if kind == "unit" else "accounts"),
                             related=REMEDIATE + (seen[key],))
             seen.setdefault(key, i)
+
+
+def remediations_are_not_disabled(bp: Blueprint) -> Iterator[Issue]:
+    """A remediation where `guardrails.disable` switches its control off would never run: the disable wins."""
+    accounts = accounts_by_name(bp)
+    for i, entry in enumerate(bp.guardrails.remediate):
+        disables = [(j, d) for j, d in enumerate(bp.guardrails.disable) if d.control == entry.control]
+        targets = [("units", k, u, u) for k, u in enumerate(entry.units)]
+        targets += [("accounts", k, a, (account_unit(bp, accounts[a]) if a in accounts else None) or ROOT)
+                    for k, a in enumerate(entry.accounts)]
+        for field, k, ref, unit in targets:
+            for j, disable in disables:
+                if any(unit_covers(d, unit) for d in disable.units) or (field == "accounts" and ref in disable.accounts):
+                    where = "Root" if ref == ROOT else f"{'OU' if field == 'units' else 'account'} {ref}"
+                    yield Issue("remediation-control-disabled", f"{entry.control} is remediated on {where}, where "
+                                "guardrails.disable switches it off", loc=REMEDIATE + (i, field, k),
+                                related=("guardrails", "disable", j),
+                                hint="remove the disable entry there, or the remediation: a disabled control "
+                                     "finds nothing to fix")
+                    break
