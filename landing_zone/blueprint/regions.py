@@ -15,3 +15,12 @@ AZ_ID_PREFIX: dict[str, str] = {
     "cn-north-1": "cnn1", "cn-northwest-1": "cnnw1",
 }
 REGIONS: frozenset[str] = frozenset(AZ_ID_PREFIX)
+
+
+def partition(region: str) -> str:
+    """The AWS partition of a region: every ARN the landing zone writes starts with it."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"

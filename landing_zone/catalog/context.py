@@ -8,6 +8,7 @@ CONTEXT_VARIABLES: dict[str, str] = {
     "management_account_id": "the management account id",
     "home_region": "the home region",
     "governed_regions": "list of governed regions",
+    "partition": "the AWS partition of the landing zone's regions (aws, aws-us-gov): every ARN starts arn:<partition>:",
     "log_bucket_arn": "ARN of the central log bucket (arn:aws:s3:::<name>-logs-<account>-<region>)",
     "access_log_bucket_arn": "ARN of the log bucket's access-log bucket",
     "trail_arn": "ARN of the organization trail in the management account",

@@ -74,7 +74,7 @@ class Request(Strict):
     {{ account }} and {{ region }} (the account and region evaluated) and every context variable."""
 
     action: str
-    principal: str = "arn:aws:iam::{{ account }}:role/Developer"
+    principal: str = "arn:{{ partition }}:iam::{{ account }}:role/Developer"
     resource: str = "*"
     region: str = "{{ region }}"
     context: dict[str, Any] = Field(default_factory=dict)

@@ -1,7 +1,10 @@
 """The CDK app: reads the context, loads and plans the blueprint, synthesizes; issues exit 1."""
 from __future__ import annotations
 
+import json
 import sys
+from functools import cache
+from pathlib import Path
 
 import aws_cdk as cdk
 
@@ -13,6 +16,20 @@ from landing_zone.cdk.nag import add_nag
 from landing_zone.plan import Plan, build_plan
 
 DEFAULT_BLUEPRINT = "blueprints/standard.yaml"
+FEATURE_FLAGS_FILE = Path(__file__).with_name("feature_flags.json")
+
+
+@cache
+def feature_flags() -> dict:
+    """The CDK feature flags every synthesis runs under: the pinned CLI's recommended set (what
+    `cdk init` writes), held in the package so the CLI's `cdk synth` (cdk.json repeats them), the
+    tests and `lz` produce the same templates."""
+    return json.loads(FEATURE_FLAGS_FILE.read_text(encoding="utf-8"))
+
+
+def new_app(outdir: str | None = None) -> cdk.App:
+    # context= is the lowest layer: cdk.json and --context still win, and cdk.json holds the same flags.
+    return cdk.App(outdir=outdir, analytics_reporting=False, context=feature_flags())
 
 
 def synthesize_into(app: cdk.App, plan: Plan) -> cdk.App:
@@ -25,7 +42,7 @@ def synthesize_into(app: cdk.App, plan: Plan) -> cdk.App:
 
 
 def synthesize(plan: Plan, outdir: str | None = None) -> cdk.App:
-    return synthesize_into(cdk.App(outdir=outdir, analytics_reporting=False), plan)
+    return synthesize_into(new_app(outdir), plan)
 
 
 def plan_from_context(context: dict) -> Plan:
@@ -38,7 +55,7 @@ def plan_from_context(context: dict) -> Plan:
 
 
 def main() -> None:
-    app = cdk.App(analytics_reporting=False)
+    app = new_app()
     try:
         plan = plan_from_context(app.node.get_all_context())
     except BlueprintError as exc:

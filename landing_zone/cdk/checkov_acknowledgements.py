@@ -64,9 +64,6 @@ LAMBDA: tuple[Acknowledgement, ...] = (
     # our handlers behind it (OnEvent, IsComplete; the framework's own are lower-case onEvent, isComplete)
     *_functions("*OnEvent*", "Landing zone custom-resource handler"),
     *_functions("*IsComplete*", "Landing zone custom-resource status handler"),
-    # aws-cdk-lib's cross-region references (key ARNs)
-    *_functions("CustomCrossRegionExport*", "aws-cdk-lib cross-region reference handler (a key's ARN for "
-                "its replica's stack)", no_vpc="calls only SSM Parameter Store; " + NO_VPC),
     # the account baseline's handler, inline in the baseline StackSet body (handlers/account_baseline.py)
     *_functions("AccountBaselineFunction", "Account baseline handler (answers CloudFormation itself)"),
 )

@@ -24,6 +24,7 @@ from landing_zone.checks.deploy_requests import (
     exec_calls,
     handler_role_calls,
     publishing_calls,
+    stack_output_calls,
 )
 from landing_zone.plan import Plan
 from landing_zone.plan.principals import cdk_role_arn, stackset_execution_arn
@@ -101,17 +102,19 @@ def _requests(plan: Plan, templates: dict[str, dict[str, Any]], chains: AccountC
             continue
         if stack.account_id != plan.management_account_id and stack.account_id in names:
             account, region, acct = names[stack.account_id], stack.region, stack.account_id
-            deploy = cdk_role_arn(q, "deploy", acct, region)
+            deploy = cdk_role_arn(plan.partition, q, "deploy", acct, region)
             for call in deploy_role_calls(stack.name, acct, region, q):
                 yield stack.name, account, region, deploy, call
-            publishing = cdk_role_arn(q, "file-publishing", acct, region)
+            publishing = cdk_role_arn(plan.partition, q, "file-publishing", acct, region)
             for call in publishing_calls(acct, region, q):
                 yield stack.name, account, region, publishing, call
-            executor = cdk_role_arn(q, "cfn-exec", acct, region)
+            executor = cdk_role_arn(plan.partition, q, "cfn-exec", acct, region)
             for call in exec_calls(template, acct, region):
                 yield stack.name, account, region, executor, call
+            for call in stack_output_calls(template, acct, region):
+                yield stack.name, account, region, executor, call
             for role, call in handler_role_calls(template, stack.name):
-                yield stack.name, account, region, f"arn:aws:iam::{acct}:role/{role}", call
+                yield stack.name, account, region, f"arn:{plan.partition}:iam::{acct}:role/{role}", call
         for logical_id, resource in sorted(template.get("Resources", {}).items()):
             if resource.get("Type") != "AWS::CloudFormation::StackSet":
                 continue
@@ -129,7 +132,7 @@ def _requests(plan: Plan, templates: dict[str, dict[str, Any]], chains: AccountC
                     for region in regions:
                         for call in exec_calls(body, acct, region):
                             yield (f"{stack.name} StackSet {props['StackSetName']}", account, region,
-                                   stackset_execution_arn(acct), call)
+                                   stackset_execution_arn(plan.partition, acct), call)
 
 
 def prove_deployable(plan: Plan, outdir: str | Path) -> ProofReport:

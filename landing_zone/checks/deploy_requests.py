@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from landing_zone.blueprint.regions import partition
 from landing_zone.checks.schemas import DEPLOY_HANDLERS, handler_permissions
 
 STACK_ID = "00000000-0000-4000-8000-000000000000"   # stand-in for the stack id part of a stack ARN
@@ -37,35 +38,36 @@ def _sub(value: Any, account: str, region: str) -> str | None:
         return value
     if isinstance(value, dict) and set(value) == {"Fn::Sub"} and isinstance(value["Fn::Sub"], str):
         text = (value["Fn::Sub"].replace("${AWS::AccountId}", account).replace("${AWS::Region}", region)
-                .replace("${AWS::Partition}", "aws"))
+                .replace("${AWS::Partition}", partition(region) if region else "aws"))
         return None if "${" in text else text
     return None
 
 
 # type → (ARN template, name property); {name} is the property's value.
 _ARNS: dict[str, tuple[str, str]] = {
-    "AWS::IAM::Role": ("arn:aws:iam::{account}:role/{name}", "RoleName"),
-    "AWS::S3::Bucket": ("arn:aws:s3:::{name}", "BucketName"),
-    "AWS::SNS::Topic": ("arn:aws:sns:{region}:{account}:{name}", "TopicName"),
-    "AWS::Lambda::Function": ("arn:aws:lambda:{region}:{account}:function:{name}", "FunctionName"),
-    "AWS::Events::Rule": ("arn:aws:events:{region}:{account}:rule/{name}", "Name"),
-    "AWS::Events::EventBus": ("arn:aws:events:{region}:{account}:event-bus/{name}", "Name"),
-    "AWS::Logs::LogGroup": ("arn:aws:logs:{region}:{account}:log-group:{name}", "LogGroupName"),
-    "AWS::KMS::Alias": ("arn:aws:kms:{region}:{account}:{name}", "AliasName"),
-    "AWS::SSM::Parameter": ("arn:aws:ssm:{region}:{account}:parameter{name}", "Name"),
-    "AWS::CloudTrail::Trail": ("arn:aws:cloudtrail:{region}:{account}:trail/{name}", "TrailName"),
-    "AWS::SecretsManager::Secret": ("arn:aws:secretsmanager:{region}:{account}:secret:{name}-AbCdEf", "Name"),
-    "AWS::CloudFormation::StackSet": ("arn:aws:cloudformation:{region}:{account}:stackset/{name}:" + STACK_ID,
+    "AWS::IAM::Role": ("arn:{partition}:iam::{account}:role/{name}", "RoleName"),
+    "AWS::S3::Bucket": ("arn:{partition}:s3:::{name}", "BucketName"),
+    "AWS::SNS::Topic": ("arn:{partition}:sns:{region}:{account}:{name}", "TopicName"),
+    "AWS::Lambda::Function": ("arn:{partition}:lambda:{region}:{account}:function:{name}", "FunctionName"),
+    "AWS::Events::Rule": ("arn:{partition}:events:{region}:{account}:rule/{name}", "Name"),
+    "AWS::Events::EventBus": ("arn:{partition}:events:{region}:{account}:event-bus/{name}", "Name"),
+    "AWS::Logs::LogGroup": ("arn:{partition}:logs:{region}:{account}:log-group:{name}", "LogGroupName"),
+    "AWS::KMS::Alias": ("arn:{partition}:kms:{region}:{account}:{name}", "AliasName"),
+    "AWS::SSM::Parameter": ("arn:{partition}:ssm:{region}:{account}:parameter{name}", "Name"),
+    "AWS::CloudTrail::Trail": ("arn:{partition}:cloudtrail:{region}:{account}:trail/{name}", "TrailName"),
+    "AWS::SecretsManager::Secret": ("arn:{partition}:secretsmanager:{region}:{account}:secret:{name}-AbCdEf", "Name"),
+    "AWS::CloudFormation::StackSet": ("arn:{partition}:cloudformation:{region}:{account}:stackset/{name}:" + STACK_ID,
                                       "StackSetName"),
-    "AWS::Config::ConfigRule": ("arn:aws:config:{region}:{account}:config-rule/config-rule-{name}", "ConfigRuleName"),
+    "AWS::Config::ConfigRule": ("arn:{partition}:config:{region}:{account}:config-rule/config-rule-{name}", "ConfigRuleName"),
 }
 # What a resource of a type without a name property is called in its ARN (the id is generated).
-_GENERATED = {"AWS::KMS::Key": "arn:aws:kms:{region}:{account}:key/" + STACK_ID}
+_GENERATED = {"AWS::KMS::Key": "arn:{partition}:kms:{region}:{account}:key/" + STACK_ID}
 
 
 def resource_arn(resource_type: str, properties: dict[str, Any], account: str, region: str) -> str | None:
+    arn = partition(region)
     if resource_type in _GENERATED:
-        return _GENERATED[resource_type].format(account=account, region=region)
+        return _GENERATED[resource_type].format(partition=arn, account=account, region=region)
     known = _ARNS.get(resource_type)
     if not known:
         return None
@@ -77,7 +79,7 @@ def resource_arn(resource_type: str, properties: dict[str, Any], account: str, r
         name = (path if isinstance(path, str) else "/").lstrip("/") + name
     if resource_type == "AWS::SSM::Parameter" and not name.startswith("/"):
         name = "/" + name
-    return known[0].format(account=account, region=region, name=name)
+    return known[0].format(partition=arn, account=account, region=region, name=name)
 
 
 def _service(text: str) -> str:
@@ -106,18 +108,40 @@ def exec_calls(template: dict[str, Any], account: str, region: str) -> Iterator[
             yield Call(action, on, logical_id, f"{kind} handler")
 
 
+def stack_output_calls(template: dict[str, Any], account: str, region: str) -> Iterator[Call]:
+    """Fn::GetStackOutput (CDK's cross-stack references under its recommended flags): CloudFormation reads
+    the other stack's outputs as the execution role, in that stack's region, when the template deploys."""
+    def walk(value: Any, logical_id: str) -> Iterator[Call]:
+        if isinstance(value, dict):
+            reference = value.get("Fn::GetStackOutput")
+            if isinstance(reference, dict) and isinstance(reference.get("StackName"), str):
+                where = reference.get("Region") if isinstance(reference.get("Region"), str) else region
+                yield Call("cloudformation:DescribeStacks",
+                           f"arn:{partition(where)}:cloudformation:{where}:{account}:stack/"
+                           f"{reference['StackName']}/{STACK_ID}", logical_id, "Fn::GetStackOutput")
+            for item in value.values():
+                yield from walk(item, logical_id)
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item, logical_id)
+
+    for logical_id, resource in sorted(template.get("Resources", {}).items()):
+        yield from walk(resource.get("Properties") or {}, logical_id)
+
+
 def deploy_role_calls(stack: str, account: str, region: str, qualifier: str) -> Iterator[Call]:
-    stack_arn = f"arn:aws:cloudformation:{region}:{account}:stack/{stack}/{STACK_ID}"
+    arn = partition(region)
+    stack_arn = f"arn:{arn}:cloudformation:{region}:{account}:stack/{stack}/{STACK_ID}"
     for action in DEPLOY_ROLE_STACK_CALLS:
         yield Call(action, stack_arn, why="cdk deploy")
-    yield Call("iam:PassRole", f"arn:aws:iam::{account}:role/cdk-{qualifier}-cfn-exec-role-{account}-{region}",
+    yield Call("iam:PassRole", f"arn:{arn}:iam::{account}:role/cdk-{qualifier}-cfn-exec-role-{account}-{region}",
                why="cdk deploy passes the CloudFormation execution role")
-    yield Call("ssm:GetParameters", f"arn:aws:ssm:{region}:{account}:parameter/cdk-bootstrap/{qualifier}/version",
+    yield Call("ssm:GetParameters", f"arn:{arn}:ssm:{region}:{account}:parameter/cdk-bootstrap/{qualifier}/version",
                why="the template's bootstrap version rule")
 
 
 def publishing_calls(account: str, region: str, qualifier: str) -> Iterator[Call]:
-    bucket = f"arn:aws:s3:::cdk-{qualifier}-assets-{account}-{region}"
+    bucket = f"arn:{partition(region)}:s3:::cdk-{qualifier}-assets-{account}-{region}"
     for action in PUBLISHING_CALLS:
         yield Call(action, bucket + ("/asset.zip" if action == "s3:PutObject" else ""), why="asset publishing")
 

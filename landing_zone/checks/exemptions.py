@@ -20,7 +20,7 @@ from landing_zone.policy.evaluate import Request, evaluate
 EXEMPTING = {"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals",
              "arnnotlikeifexists", "stringnotlikeifexists"}
 # A principal none of the guardrails exempts, asking to take over an exempt one.
-ATTACKER = "arn:aws:iam::{account}:role/Developer"
+ATTACKER = "arn:{partition}:iam::{account}:role/Developer"
 ROLE_TAKEOVER = ("iam:CreateRole", "iam:UpdateAssumeRolePolicy", "iam:PutRolePolicy", "iam:AttachRolePolicy",
                  "iam:PassRole", "sts:AssumeRole")
 USER_TAKEOVER = ("iam:CreateUser", "iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:PutUserPolicy",
@@ -75,7 +75,7 @@ def unprotected(plan: Plan, deployed: DeployedPolicies) -> Iterator[ExemptionFin
         account = plan.account(name)
         scps = deployed.levels(account.name)
         rcps = deployed.levels(account.name, "RESOURCE_CONTROL_POLICY")
-        attacker = ATTACKER.format(account=account.id)
+        attacker = ATTACKER.format(partition=plan.partition, account=account.id)
         for pattern, policies in sorted(patterns.items()):
             target = concrete(pattern, account.id)
             owner = target.split(":")[4]

@@ -21,9 +21,10 @@ def proof_values(plan: Plan, account: str, trail_name: str) -> dict[str, str]:
         "account": account_id, "region": plan.home_region, "home_region": plan.home_region,
         "name": plan.name, "org_id": plan.organization_id, "cdk_qualifier": plan.qualifier,
         "management_account_id": plan.management_account_id,
-        "log_bucket_arn": f"arn:aws:s3:::{plan.name}-logs-{archive_id}-{plan.home_region}",
-        "access_log_bucket_arn": f"arn:aws:s3:::{plan.name}-access-logs-{archive_id}-{plan.home_region}",
-        "trail_arn": f"arn:aws:cloudtrail:{plan.home_region}:{plan.management_account_id}:trail/{trail_name}",
+        "partition": plan.partition,
+        "log_bucket_arn": f"arn:{plan.partition}:s3:::{plan.name}-logs-{archive_id}-{plan.home_region}",
+        "access_log_bucket_arn": f"arn:{plan.partition}:s3:::{plan.name}-access-logs-{archive_id}-{plan.home_region}",
+        "trail_arn": f"arn:{plan.partition}:cloudtrail:{plan.home_region}:{plan.management_account_id}:trail/{trail_name}",
     }
 
 

@@ -18,10 +18,10 @@ MANAGEMENT = "management"
 DEFAULT_PROBES = [
     {"action": "ec2:RunInstances"},
     {"action": "ec2:RunInstances", "region": "ap-southeast-2"},
-    {"action": "iam:CreateAccessKey", "principal": "arn:aws:iam::{account}:root"},
+    {"action": "iam:CreateAccessKey", "principal": "arn:{partition}:iam::{account}:root"},
     {"action": "organizations:LeaveOrganization"},
     {"action": "cloudtrail:StopLogging"},
-    {"action": "s3:DeleteObject", "resource": "arn:aws:s3:::example-bucket/key"},
+    {"action": "s3:DeleteObject", "resource": "arn:{partition}:s3:::example-bucket/key"},
 ]
 
 
@@ -48,13 +48,16 @@ def build_request(plan: Plan, account: str, action: str, region: str | None, res
         close = actions.suggest(action)
         raise UsageError(f"unknown action {action!r}" + (f"; did you mean {close!r}?" if close else
                                                           "; write service:Action, e.g. s3:GetObject"))
+    # Probes name ARNs in whatever partition the landing zone lives in: "arn:{partition}:...".
+    resource = resource.replace("{partition}", plan.partition) if resource else resource
+    principal = principal.replace("{partition}", plan.partition) if principal else principal
     for flag, arn in (("--resource", resource), ("--principal", principal)):
         if arn not in (None, "*") and parse_arn(arn) is None:
             raise UsageError(f"{flag} {arn!r} is not an ARN (arn:partition:service:region:account:resource)")
     account_id = (plan.management_account_id if account == MANAGEMENT
                   else plan.account(account).id or stand_in_id(account))
     return Request(action=actions.canonical(action), resource=resource or "*",
-                   principal=principal or f"arn:aws:iam::{account_id}:role/Developer",
+                   principal=principal or f"arn:{plan.partition}:iam::{account_id}:role/Developer",
                    region=region or plan.home_region, context=context)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 #
 # Delete does nothing but log: a directory is retained like every other directory of the landing zone
 # (DeletionPolicy Retain); remove it by hand once nothing uses it.
-
 import json
 import logging
 import os

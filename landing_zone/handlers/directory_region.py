@@ -18,7 +18,6 @@ from __future__ import annotations
 # LaunchTime); a region still being built then (Requested, Creating, Created, Updating) completes the
 # resource with that status as its `Status` attribute and a warning in the log: the replication goes
 # on, and `aws ds describe-regions` shows how it ends. A failed region fails the resource.
-
 import logging
 import os
 import re

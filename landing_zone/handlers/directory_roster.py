@@ -18,7 +18,6 @@ from __future__ import annotations
 # region; a region with shared directories cannot be removed, hence the order). Removals are
 # started, not awaited: AWS finishes them. A new DirectoryId (the directory was replaced; the old one
 # is retained) removes nothing. Delete: nothing.
-
 import logging
 import os
 import re

@@ -10,7 +10,6 @@ from __future__ import annotations
 # skipped). Nothing is ever unshared here: the resource is retained (DeletionPolicy and
 # UpdateReplacePolicy Retain), so a stack deletion never sends Delete, and an account is unshared only
 # when it leaves the blueprint, by the directory roster (directory_roster.py). Delete: nothing.
-
 import logging
 import os
 import re

@@ -30,7 +30,7 @@ from landing_zone.plan.network import plan_network, sharing_stack
 from landing_zone.plan.phases import ACCOUNT_CONCURRENCY, deploy_phases, with_phase_dependencies
 from landing_zone.plan.policies import PolicyPlan, plan_policies
 from landing_zone.plan.security import plan_security
-from landing_zone.plan.shared import rules_bucket_name
+from landing_zone.plan.shared import partition, rules_bucket_name
 from landing_zone.plan.stacksets import (
     StackSetPlan,
     config_baseline,
@@ -83,7 +83,10 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     management, home = bp.organization.management_account_id, bp.home_region
     units, unit_stacks = _unit_stacks(bp.name, management, home, units)
     organization = unit_stacks[0]
-    stacks = unit_stacks + _account_stacks(bp.name, management, home, accounts, organization.name)
+    # AWS::Organizations::Account exists only in the aws partition: a GovCloud account is created from
+    # its commercial twin (CreateGovCloudAccount), so there the accounts are named by id and not managed here.
+    stacks = unit_stacks + (_account_stacks(bp.name, management, home, accounts, organization.name)
+                            if partition(home) == "aws" else [])
     context = landing_zone_context(bp)
     instances, issues = resolve_guardrails(bp, context)
     # Under the control-tower engine, AWS Control Tower enforces the controls it has an identifier for.

@@ -6,13 +6,14 @@ from typing import Any
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.catalog.security import BASELINE_ACTIONS, BLUEPRINT_SERVICES, SERVICE_ACTIONS, protected_actions
 from landing_zone.plan.principals import landing_zone_principals
-from landing_zone.plan.shared import log_reader_role_arn
+from landing_zone.plan.shared import log_reader_role_arn, partition
 
 
 def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
     # Bucket ARNs use a wildcard for the log-archive account id: SCPs then need no account id and
     # never change when `lz sync` records one.
-    principals = landing_zone_principals(bp.name, bp.deploy.qualifier)
+    arn = partition(bp.home_region)
+    principals = landing_zone_principals(arn, bp.name, bp.deploy.qualifier)
     region_deny = bp.guardrails.region_deny.exempt_principals if bp.guardrails.region_deny else []
     return {
         "name": bp.name,
@@ -20,12 +21,13 @@ def landing_zone_context(bp: Blueprint) -> dict[str, Any]:
         "management_account_id": bp.organization.management_account_id,
         "home_region": bp.home_region,
         "governed_regions": sorted(bp.governed_regions),
-        "log_bucket_arn": f"arn:aws:s3:::{bp.name}-logs-*",
-        "access_log_bucket_arn": f"arn:aws:s3:::{bp.name}-access-logs-*",
-        "trail_arn": f"arn:aws:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
+        "partition": arn,
+        "log_bucket_arn": f"arn:{arn}:s3:::{bp.name}-logs-*",
+        "access_log_bucket_arn": f"arn:{arn}:s3:::{bp.name}-access-logs-*",
+        "trail_arn": f"arn:{arn}:cloudtrail:{bp.home_region}:{bp.organization.management_account_id}:"
                      f"trail/{bp.logging.trail.name}",
         "cdk_qualifier": bp.deploy.qualifier,
-        "log_reader_role_arn": log_reader_role_arn(bp.name, "*"),
+        "log_reader_role_arn": log_reader_role_arn(bp.name, "*", arn),
         "landing_zone_principals": principals,
         # Everything any guardrail exempts: each must be protected from change, passing and assumption.
         "guardrail_exemptions": sorted(set(principals) | set(region_deny)),

@@ -31,7 +31,7 @@ from landing_zone.plan.context import landing_zone_context
 from landing_zone.plan.logging import AuditPlan, audit_resources
 from landing_zone.plan.model import Pending, Plan, StackPlan
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
-from landing_zone.plan.shared import partition
+from landing_zone.plan.shared import PROVIDER_RESOURCES, WAITING_PROVIDER_RESOURCES, partition
 from landing_zone.plan.stacksets import StackSetPlan
 from landing_zone.plan.targets import Target
 from landing_zone.plan.tower_controls import place_controls, probed_instances
@@ -49,13 +49,11 @@ TOWER_SCPS_PER_OU = 2
 # Appended to the name of a policy `lz explain` and the proofs evaluate in place of an enabled
 # control: the control's native SCP text, the model of what AWS Control Tower deploys.
 MODELLED = "modelled: control-tower"
-# Resources of the fixed parts (measured on the synthesized templates, held by a synth test):
-# the landing zone's key and alias; a no-wait handler (function, role, policy) behind CDK's Provider
-# (framework function, role, policy) with its custom resource; the same with a waiter (is_complete
-# function, role, policy, waiter state machine and role, framework isComplete/onTimeout functions).
+# Resources of the fixed parts (held by a synth test): the landing zone's key and alias; a provider
+# without a waiter with its custom resource; a waiting provider.
 KEY_RESOURCES = 2
-LOOKUP_RESOURCES = 7
-ENROLLMENT_FIXED_RESOURCES = 18
+LOOKUP_RESOURCES = PROVIDER_RESOURCES + 1
+ENROLLMENT_FIXED_RESOURCES = WAITING_PROVIDER_RESOURCES
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from landing_zone.plan.network import (
     vpc_export_name,
 )
 from landing_zone.plan.network import SharePlan as RamSharePlan
-from landing_zone.plan.shared import key_arn_for, keys_stack_for
+from landing_zone.plan.shared import PROVIDER_RESOURCES, WAITING_PROVIDER_RESOURCES, key_arn_for, keys_stack_for
 from landing_zone.plan.targets import Tree
 
 COMPONENT = "directory"
@@ -271,10 +271,7 @@ def _replica_placement(directory: Directory, region: str, vpc_name: str | None, 
 
 def count_resources(payload: DirectoryPayload) -> int:
     """What the directory stack will hold; kept in step with landing_zone/cdk/stacks/directory.py."""
-    # A waiting Provider: on-event and is-complete functions with roles and policies (6), the
-    # framework's on-event, is-complete and on-timeout functions with roles and policies (9), its
-    # state machine with role and policy (3). Without is-complete: 3 + 3.
-    waiting, plain = 18, 6
+    waiting, plain = WAITING_PROVIDER_RESOURCES, PROVIDER_RESOURCES
     if payload.kind == "connector":
         return waiting + 1
     total = 2                                           # secret, directory

@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from landing_zone.blueprint.model.common import Targets
 from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan
+from landing_zone.plan.shared import PROVIDER_RESOURCES
 from landing_zone.plan.shared_values import Imported, imported, network_stack_name
 from landing_zone.plan.transit import ForeignRoutingPlan, TransitGatewayPlan
 
 COMPONENT = "network-routing"
 ATTACHMENT = "attachment"
-# The transit gateway handler's provider (as in the network stack).
-PROVIDER_RESOURCES = 6
 
 
 @dataclass(frozen=True)

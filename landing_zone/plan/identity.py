@@ -157,9 +157,9 @@ def plan_identity(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     return result
 
 
-def managed_policy_arn(name: str) -> str:
+def managed_policy_arn(name: str, partition_name: str) -> str:
     """An AWS managed policy by name ('AdministratorAccess', 'job-function/ViewOnlyAccess') or ARN."""
-    return name if name.startswith("arn:") else f"arn:aws:iam::aws:policy/{name}"
+    return name if name.startswith("arn:") else f"arn:{partition_name}:iam::aws:policy/{name}"
 
 
 def split_path(name: str) -> tuple[str, str]:
@@ -193,7 +193,7 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
     for i, ps in enumerate(center.permission_sets):
         loc = CENTER_LOC + ("permission_sets", i)
         inline = _inline_policy(loaded, ps.inline_policy, loc + ("inline_policy",), "permission_set", result)
-        permission_sets.append(_permission_set(bp.name, center.instance_arn, ps, inline, plan.tags))
+        permission_sets.append(_permission_set(bp.name, center.instance_arn, ps, inline, plan.tags, plan.partition))
     permission_sets.sort(key=lambda p: p.name)
     attributes = tuple(sorted((a.key, tuple(a.source)) for a in center.access_control_attributes))
     center_stack = StackPlan(
@@ -261,7 +261,7 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
 
 
 def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline: dict | None,
-                    tags: Tags) -> PermissionSetPlan:
+                    tags: Tags, partition_name: str) -> PermissionSetPlan:
     boundary_arn = boundary_reference = None
     if ps.permissions_boundary:
         if AWS_MANAGED_POLICY_ARN.match(ps.permissions_boundary):
@@ -271,7 +271,7 @@ def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline
     return PermissionSetPlan(
         name=ps.name, logical_id=logical_id("PermissionSet", ps.name), description=ps.description or None,
         session_duration=ps.session_duration,
-        managed_policy_arns=tuple(sorted(managed_policy_arn(n) for n in ps.managed_policies)),
+        managed_policy_arns=tuple(sorted(managed_policy_arn(n, partition_name) for n in ps.managed_policies)),
         customer_managed_policies=tuple(sorted(split_path(n) for n in ps.customer_managed_policies)),
         inline_policy=inline, boundary_arn=boundary_arn, boundary_reference=boundary_reference,
         relay_state=ps.relay_state, parameter_name=parameter_name(blueprint, instance_arn, ps.name),
@@ -297,7 +297,7 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
         group = groups.setdefault(account, _Federation(account))
         provider = SamlProviderPlan(
             name=saml.name, logical_id=logical_id("SamlProvider", saml.name),
-            arn=f"arn:aws:iam::{ids.get(account) or PLACEHOLDER_ID}:saml-provider/{saml.name}",
+            arn=f"arn:{plan.partition}:iam::{ids.get(account) or PLACEHOLDER_ID}:saml-provider/{saml.name}",
             metadata=metadata, tags=plan.tags)
         group.saml.append(provider)
         for j, role in enumerate(saml.roles):
@@ -316,7 +316,7 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
         host = oidc.host
         provider = OidcProviderPlan(
             url=oidc.url, logical_id=logical_id("OidcProvider", host),
-            arn=f"arn:aws:iam::{ids.get(account) or PLACEHOLDER_ID}:oidc-provider/{host}",
+            arn=f"arn:{plan.partition}:iam::{ids.get(account) or PLACEHOLDER_ID}:oidc-provider/{host}",
             client_ids=tuple(oidc.client_ids),
             thumbprints=tuple(t.lower() for t in oidc.thumbprints), tags=plan.tags)
         group.oidc.append(provider)
@@ -362,7 +362,7 @@ def _role(loaded: LoadedBlueprint, plan: Plan, role: FederatedRole, provider_arn
     return FederatedRolePlan(
         name=role.name, logical_id=logical_id("FederatedRole", role.name), provider_logical_id=provider_id,
         trust_policy=trust,
-        managed_policy_arns=tuple(sorted(managed_policy_arn(n) for n in role.managed_policies)),
+        managed_policy_arns=tuple(sorted(managed_policy_arn(n, plan.partition) for n in role.managed_policies)),
         inline_policy=inline, max_session_duration=role.max_session_duration, tags=plan.tags)
 
 

@@ -4,7 +4,7 @@ One stack per owning account and region, `<name>-keys-<account>-<region>`, holds
 primary keys and replicas there (the account is in the name because the app needs a unique stack
 name per account and region; a key owned by a new account never renames existing stacks). A
 stack holding replicas depends on the stacks of their primaries (same account, other region),
-whose key ARNs it receives through CDK's cross-region references.
+whose key ARNs it reads with Fn::GetStackOutput (CDK's weak cross-stack references).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import logical_id
 from landing_zone.plan.shared import (
     KEYS_COMPONENT,
+    PROVIDER_RESOURCES,
     config_recorder_role_pattern,
     key_arn_for,
     keys_stack_name,
@@ -35,13 +36,8 @@ from landing_zone.policy.document import KMS_KEY_POLICY_MAX, minify
 from landing_zone.policy.lint import lint_document
 
 COMPONENT = KEYS_COMPONENT
-# CDK's cross-region references: the producing stack gets one export writer per consuming region
-# plus its provider (function and role); the consuming stack gets one reader plus its provider.
-WRITER_PROVIDER_RESOURCES = 2
-READER_RESOURCES = 3
-# Keys in a custom key store: one handler provider per stack (handler function, its role and policy;
-# the Provider framework's function, role and policy), then a custom resource and an alias per key.
-CUSTOM_STORE_PROVIDER_RESOURCES = 6
+# Keys in a custom key store: one handler provider per stack, then a custom resource and an alias per key.
+CUSTOM_STORE_PROVIDER_RESOURCES = PROVIDER_RESOURCES
 
 
 class _WithPolicy:
@@ -217,15 +213,12 @@ def plan_keys(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
 
 
 def stack_resources(payload: KeysStackPayload) -> int:
-    """Resources of a keys stack: key and alias per key, plus CDK's cross-region reference plumbing
-    and the custom key store handler's provider."""
+    """Resources of a keys stack: key and alias per key, and the custom key store handler's provider.
+    References to its keys from other stacks and regions cost no resource: under the pinned feature
+    flags CDK writes them as outputs read with Fn::GetStackOutput."""
     count = 2 * (len(payload.primaries) + len(payload.replicas) + len(payload.custom_store_keys))
     if payload.custom_store_keys:
         count += CUSTOM_STORE_PROVIDER_RESOURCES
-    if payload.export_regions:
-        count += WRITER_PROVIDER_RESOURCES + len(payload.export_regions)
-    if payload.replicas:
-        count += READER_RESOURCES
     return count
 
 

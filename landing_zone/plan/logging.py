@@ -299,7 +299,7 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     else:
         trail = OrganizationTrailPlan(
             trail_name=logging.trail.name, trail_arn=organization_trail_arn(bp), bucket_name=archive.bucket_name,
-            logs_key_arn=trail_key or f"arn:aws:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
+            logs_key_arn=trail_key or f"arn:{plan.partition}:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",
             log_group_name=f"/{bp.name}/cloudtrail", retention_days=logging.trail.cloudwatch_retention_days,
             logs_role_name=f"{bp.name}-cloudtrail-logs", s3_data_events=logging.trail.data_events.s3,
             lambda_data_events=logging.trail.data_events.lambda_, insights=logging.trail.insights,

@@ -11,7 +11,13 @@ from landing_zone.plan.cfn import resolve_for
 from landing_zone.plan.model import Plan, StackPlan
 from landing_zone.plan.names import stack_name
 from landing_zone.plan.policies import PolicyPlan
-from landing_zone.plan.shared import access_log_bucket_name, regions_home_first, rules_bucket_name
+from landing_zone.plan.shared import (
+    PROVIDER_RESOURCES,
+    WAITING_PROVIDER_RESOURCES,
+    access_log_bucket_name,
+    regions_home_first,
+    rules_bucket_name,
+)
 from landing_zone.plan.stacksets import StackSetPlan
 from landing_zone.plan.targets import Tree
 
@@ -20,12 +26,11 @@ GUARDRAILS = "guardrails"
 POLICIES = "policies"
 GUARD_RULES = "guard-rules"
 MANAGEMENT_BASELINE = "management-baseline"
-# The EnablePolicyType provider: two handler functions, the framework's three functions and state
-# machine, and their roles and policies (CDK custom_resources.Provider with is_complete).
-POLICY_TYPES_FIXED_RESOURCES = 18
+# The EnablePolicyType provider (it waits for the policy type to be enabled).
+POLICY_TYPES_FIXED_RESOURCES = WAITING_PROVIDER_RESOURCES
 # The Guard rules bucket, its policy, its access-log bucket and that bucket's policy, and the writer
-# (handler function, role, policy; the Provider framework's function, role, policy; the custom resource).
-RULES_BUCKET_RESOURCES = 11
+# (its provider and the custom resource).
+RULES_BUCKET_RESOURCES = 4 + PROVIDER_RESOURCES + 1
 # A StackSet operation stops in a region once more accounts than this share fail (at least one,
 # so that one account in trouble never stops the rest; a percentage would round down to 0 below
 # ten accounts).

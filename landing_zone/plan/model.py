@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from landing_zone.blueprint.regions import partition
+
 if TYPE_CHECKING:
     from landing_zone.plan.policies import PolicyPlan
     from landing_zone.plan.stacksets import StackSetPlan
@@ -123,6 +125,11 @@ class Plan:
     rules_bucket: str = ""                                  # Guard rules for the proactive hooks
     phases: tuple[Phase, ...] = field(default=())           # deploy order (plan/phases.py)
     qualifier: str = "lzdeploy"                             # CDK bootstrap qualifier (deploy.qualifier)
+
+    @property
+    def partition(self) -> str:
+        """The AWS partition of the landing zone's regions (aws, aws-us-gov)."""
+        return partition(self.home_region)
 
     # Lookups by name, indexed on first use (thousands of accounts are looked up thousands of times);
     # the indexes live beside the fields, so equality, repr and hashing see only the plan itself.

@@ -30,7 +30,7 @@ from landing_zone.plan.ipam import IpamPlan, plan_ipam, pool_key
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import logical_id, stack_name
 from landing_zone.plan.reachability import trust_issues
-from landing_zone.plan.shared import log_bucket_name
+from landing_zone.plan.shared import PROVIDER_RESOURCES, log_bucket_name
 from landing_zone.plan.shared import partition as partition
 from landing_zone.plan.shared_values import Imported, Published, StackValues, network_stack_name, published
 from landing_zone.plan.shares import (  # noqa: F401 - re-exported: directory and CDK code import them from here
@@ -60,14 +60,13 @@ from landing_zone.plan.vpcs import (  # noqa: F401 - re-exported: directory and 
 
 COMPONENT = "network"
 SHARING_COMPONENT = "sharing"
-# The EnableSharingWithAwsOrganization provider: handler function, role and policy, CDK's
-# framework function, role and policy, and the custom resource itself.
-SHARING_STACK_RESOURCES = 7
+# The EnableSharingWithAwsOrganization provider and its custom resource.
+SHARING_STACK_RESOURCES = PROVIDER_RESOURCES + 1
 # Outbound DNS from the resolver endpoint to the forwarding targets.
 DNS_PORT = 53
-# The transit gateway handler's provider (handler function, role, policy; CDK's framework function,
-# role, policy), shared by a stack's attachment lookups and default-route-table switches.
-ROUTING_PROVIDER_RESOURCES = 6
+# The transit gateway handler's provider, shared by a stack's attachment lookups and default-route-table
+# switches.
+ROUTING_PROVIDER_RESOURCES = PROVIDER_RESOURCES
 
 
 # ---------- payload: what the CDK network stack consumes ----------

@@ -20,14 +20,17 @@ from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.findings import FindingRule, finding_rules
 from landing_zone.plan.model import Pending, Plan, StackPlan
 from landing_zone.plan.names import logical_id, stack_name
-from landing_zone.plan.shared import partition, regions_home_first, role_account, security_bus_arn
+from landing_zone.plan.shared import (
+    PROVIDER_RESOURCES,
+    partition,
+    regions_home_first,
+    role_account,
+    security_bus_arn,
+)
 from landing_zone.plan.targets import Target, Tree
 
 ADMIN = "security-admin"
 SERVICES = "security-services"
-# HandlerProvider without a waiter: the handler function, its role and policy, and the Provider
-# framework's function, role and policy.
-PROVIDER_RESOURCES = 6
 # Services whose delegated administrator only an API registers (the delegated_admin handler). Security
 # Hub and Detective have native resources.
 REGISTERED = ("guardduty", "macie", "inspector", "access-analyzer")

@@ -8,16 +8,11 @@ from __future__ import annotations
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.model.organization import Account
+from landing_zone.blueprint.regions import partition  # noqa: F401 - the planners' one import place
 from landing_zone.blueprint.query import account_key, account_role, account_unit, unit_covers
 from landing_zone.plan.names import stack_name
 
 
-def partition(region: str) -> str:
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
 
 
 def role_account(bp: Blueprint, role: str) -> Account | None:
@@ -46,6 +41,17 @@ def config_bucket_name(bp: Blueprint, log_archive_id: str) -> str:
 
 def access_log_bucket_name(name: str, account_id: str, region: str) -> str:
     return f"{name}-access-logs-{account_id}-{region}"
+
+
+# What CDK synthesizes for a custom resource's Lambda functions, under the pinned feature flags
+# (landing_zone/cdk/feature_flags.json): each function comes with its service role, the role's policy
+# and its own log group (@aws-cdk/aws-lambda:useCdkManagedLogGroup, retained like every log).
+FUNCTION_RESOURCES = 4
+# A custom_resources.Provider without a waiter: the handler function and the framework's on-event function.
+PROVIDER_RESOURCES = 2 * FUNCTION_RESOURCES
+# A waiting Provider (is_complete): the on-event and is-complete handlers, the framework's on-event,
+# is-complete and on-timeout functions, and its waiter state machine with its role and policy.
+WAITING_PROVIDER_RESOURCES = 5 * FUNCTION_RESOURCES + 3
 
 
 # The log archive's read-only role is for people of the audit account, not for the landing zone: the

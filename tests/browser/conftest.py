@@ -51,12 +51,12 @@ def launch(tmp_path_factory) -> Callable[..., object]:
     """launch(javascript=True) → a WebDriver on a fresh profile; all are closed at the end."""
     for binary in (CHROMIUM, CHROMEDRIVER):
         if not os.access(binary, os.X_OK):
-            _unavailable(f"{binary} is missing")
+            _unavailable(str(binary))
     try:
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
     except ImportError:
-        _unavailable("selenium is not installed")
+        _unavailable("selenium")
     os.environ["SE_OFFLINE"] = "true"        # Selenium Manager must never fetch anything
     os.environ["SE_AVOID_STATS"] = "true"
     drivers = []

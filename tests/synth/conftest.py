@@ -21,6 +21,8 @@ SHIPPED: dict[str, tuple[str, dict[str, Any]]] = {
     # The standard and enterprise shapes under guardrails.engine control-tower.
     "control-tower": ("blueprints/examples/control-tower.yaml", {}),
     "control-tower-enterprise": ("blueprints/examples/control-tower.yaml", {"shape": "enterprise"}),
+    # AWS GovCloud (US): the aws-us-gov partition.
+    "govcloud": ("blueprints/examples/govcloud.yaml", {}),
 }
 
 

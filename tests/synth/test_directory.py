@@ -190,6 +190,15 @@ def statements(template: dict, prefix: str) -> list[dict]:
     return render(policy["Properties"]["PolicyDocument"]["Statement"])
 
 
+def grants(statements: list[dict]) -> set[tuple[str, str, str, str]]:
+    """Statements as (effect, action, resource, condition) grants: CDK's policy minimizer may merge or
+    reorder statements without changing what they allow."""
+    def each(value: str | list[str]) -> list[str]:
+        return [value] if isinstance(value, str) else value
+    return {(st["Effect"], action, resource, json.dumps(st.get("Condition"), sort_keys=True))
+            for st in statements for action in each(st["Action"]) for resource in each(st["Resource"])}
+
+
 def arn(region: str, kind: str) -> str:
     return f"arn:${{AWS::Partition}}:ec2:{region}:${{AWS::AccountId}}:{kind}/*"
 
@@ -201,7 +210,7 @@ EC2_READS = {"Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGr
 
 def test_replica_handler_creates_network_resources_only_in_the_replica_regions(synth):
     eu = "eu-west-1"
-    assert statements(synth("managed", managed())[SMALL], "ReplicasHandlerOnEvent") == [
+    assert grants(statements(synth("managed", managed())[SMALL], "ReplicasHandlerOnEvent")) == grants([
         {"Action": ["ds:AddRegion", "ds:DescribeRegions"], "Effect": "Allow", "Resource": DIRECTORY_ARN},
         {"Action": "cloudformation:ListExports", "Effect": "Allow", "Resource": "*"},
         EC2_READS,
@@ -213,7 +222,7 @@ def test_replica_handler_creates_network_resources_only_in_the_replica_regions(s
         {"Action": ["ec2:AuthorizeSecurityGroupEgress", "ec2:AuthorizeSecurityGroupIngress"], "Effect": "Allow",
          "Resource": arn(eu, "security-group")},
         {"Action": "ec2:CreateTags", "Effect": "Allow",
-         "Resource": [arn(eu, "network-interface"), arn(eu, "security-group")]}]
+         "Resource": [arn(eu, "network-interface"), arn(eu, "security-group")]}])
 
 
 def test_connector_handler_creates_network_resources_only_in_its_vpc(connector_directory):
@@ -221,7 +230,7 @@ def test_connector_handler_creates_network_resources_only_in_its_vpc(connector_d
     vpc = "arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${import:acme-vpc-ids-id}"
     in_vpc = {"ArnEquals": {"ec2:Vpc": vpc}}
     template = connector_directory.templates()[SMALL]
-    assert statements(template, "ConnectorHandlerOnEvent") == [
+    assert grants(statements(template, "ConnectorHandlerOnEvent")) == grants([
         {"Action": ["ds:ConnectDirectory", "ds:DescribeDirectories"], "Effect": "Allow", "Resource": "*"},
         {"Action": "secretsmanager:GetSecretValue", "Effect": "Allow",
          "Resource": "arn:aws:secretsmanager:us-east-1:666666666666:secret:lz/ad/connector-??????"},
@@ -236,17 +245,17 @@ def test_connector_handler_creates_network_resources_only_in_its_vpc(connector_d
          "Resource": [arn(here, "network-interface"), arn(here, "security-group")]},
         {"Action": "ec2:CreateTags", "Effect": "Allow",
          "Condition": {"StringEquals": {"ec2:CreateAction": ["CreateNetworkInterface", "CreateSecurityGroup"]}},
-         "Resource": [arn(here, "network-interface"), arn(here, "security-group")]}]
+         "Resource": [arn(here, "network-interface"), arn(here, "security-group")]}])
 
 
 def test_ram_sharing_enables_trusted_access_for_ram_only(synth):
-    assert statements(synth("managed", managed())["acme-sharing"], "RamSharingOnEvent") == [
+    assert grants(statements(synth("managed", managed())["acme-sharing"], "RamSharingOnEvent")) == grants([
         {"Action": ["ram:EnableSharingWithAwsOrganization", "organizations:DescribeOrganization",
                     "organizations:ListAWSServiceAccessForOrganization"], "Effect": "Allow", "Resource": "*"},
         {"Action": "organizations:EnableAWSServiceAccess", "Effect": "Allow", "Resource": "*",
          "Condition": {"StringEquals": {"organizations:ServicePrincipal": "ram.amazonaws.com"}}},
         {"Action": "iam:CreateServiceLinkedRole", "Effect": "Allow", "Resource": "*",
-         "Condition": {"StringEquals": {"iam:AWSServiceName": "ram.amazonaws.com"}}}]
+         "Condition": {"StringEquals": {"iam:AWSServiceName": "ram.amazonaws.com"}}}])
 
 
 def test_enable_aws_service_access_always_names_its_service_principal(synth):

@@ -32,14 +32,12 @@ def test_replica_primary_key_arn_resolves_to_the_primary(synthesized):
     primary_stack = result.plan.stack("globex-keys-log-archive-us-east-1")
     primary_id = primary_stack.payload.primaries[0].logical_id
     (replica,) = of_type(templates["globex-keys-log-archive-eu-west-1"], "AWS::KMS::ReplicaKey").values()
-    reader, parameter = replica["Properties"]["PrimaryKeyArn"]["Fn::GetAtt"]
-    assert reader.startswith("ExportsReader")
-    assert f"FnGetAtt{primary_id}Arn" in parameter
-    # The primary's stack writes exactly that export to the replica's region.
-    (writer,) = of_type(templates["globex-keys-log-archive-us-east-1"], "Custom::CrossRegionExportWriter").values()
-    exports = writer["Properties"]["WriterProps"]["exports"]
-    assert exports == {parameter: {"Fn::GetAtt": [primary_id, "Arn"]}}
-    assert writer["Properties"]["WriterProps"]["region"] == "eu-west-1"
+    # A weak cross-region reference: CloudFormation reads the primary stack's output at deploy time.
+    reference = replica["Properties"]["PrimaryKeyArn"]["Fn::GetStackOutput"]
+    assert (reference["StackName"], reference["Region"]) == ("globex-keys-log-archive-us-east-1", "us-east-1")
+    outputs = templates["globex-keys-log-archive-us-east-1"]["Outputs"]
+    assert outputs[reference["OutputName"]]["Value"] == {"Fn::GetAtt": [primary_id, "Arn"]}
+    assert of_type(templates["globex-keys-log-archive-us-east-1"], "Custom::CrossRegionExportWriter") == {}
     # And CloudFormation deploys the primary first.
     manifest_deps = result.plan.stack("globex-keys-log-archive-eu-west-1").depends_on
     assert manifest_deps == ("globex-keys-log-archive-us-east-1",)

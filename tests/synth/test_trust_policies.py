@@ -10,7 +10,6 @@ from landing_zone.explain.deployed import read_deployed
 from landing_zone.policy.evaluate import evaluate
 from landing_zone.policy.request import Request
 
-ACCOUNT_ROOT = {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::{id}:root"]]}
 THIS_ACCOUNT = {"Ref": "AWS::AccountId"}
 
 
@@ -18,9 +17,9 @@ def resources(template: dict, type_: str) -> dict[str, dict]:
     return {k: v for k, v in template["Resources"].items() if v["Type"] == type_}
 
 
-def root(account_id: str) -> dict:
-    join = ACCOUNT_ROOT["Fn::Join"]
-    return {"Fn::Join": [join[0], [*join[1][:2], join[1][2].replace("{id}", account_id)]]}
+def root(account_id: str, partition: str = "aws") -> str:
+    # The stack's region is known at synth, so CDK writes the partition as text, not as a reference.
+    return f"arn:{partition}:iam::{account_id}:root"
 
 
 def reader_role(result) -> dict:
@@ -58,7 +57,7 @@ def test_log_reader_role_is_outside_the_exempt_namespace_and_assumable(synthesiz
     levels = read_deployed(result.outdir, plan).levels(audit.name)
     assume = evaluate(Request(action="sts:AssumeRole", resource=arn, principal=person), scps=levels)
     assert assume.decision != "explicit-deny", assume.reason
-    assert not any(fnmatchcase(arn, pattern) for pattern in landing_zone_principals(plan.name, plan.qualifier))
+    assert not any(fnmatchcase(arn, pattern) for pattern in landing_zone_principals(plan.partition, plan.name, plan.qualifier))
     # the same request on a role inside the exempt namespace is denied: the evaluation above is not vacuous
     exempt_arn = f"arn:aws:iam::{account_id(plan, 'log-archive')}:role/{plan.name}-log-reader"
     inside = evaluate(Request(action="sts:AssumeRole", principal=person, resource=exempt_arn), scps=levels)

@@ -17,6 +17,7 @@ from landing_zone.blueprint import load as load_module
 from landing_zone.blueprint.checks import CHECKS, key_checks
 from landing_zone.blueprint.issues import BlueprintError
 from landing_zone.blueprint.load import load_blueprint
+from landing_zone.cdk.app import new_app
 from landing_zone.cdk.landing_zone import build_landing_zone
 from landing_zone.cdk.nag import LandingZoneNag
 from landing_zone.plan import build_plan
@@ -42,7 +43,7 @@ def test_validate_rejects_what_the_synthesis_rejects_with_the_same_reason(case, 
     monkeypatch.setattr(load_module, "run_checks",
                         lambda bp: (i for c in CHECKS if c is not check for i in c(bp)))
     plan = build_plan(load_blueprint(blueprint))
-    app = cdk.App(outdir=str(tmp_path), analytics_reporting=False)
+    app = new_app(str(tmp_path))
     build_landing_zone(app, plan)
     plugin = LandingZoneNag()
     cdk.Validations.of(app).add_plugins(plugin)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator
 
 from landing_zone.blueprint.checks import accounts, guardrails, network, policies, references, regions, units
-from landing_zone.blueprint.checks import baseline as baseline_checks
 from landing_zone.blueprint.checks import control_tower as tower_checks
+from landing_zone.blueprint.checks import baseline as baseline_checks
 from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import keys as key_checks
@@ -27,6 +27,7 @@ CHECKS: tuple[Check, ...] = (
     accounts.account_names_are_unique,
     accounts.account_emails_are_valid_and_unique,
     accounts.account_ids_are_unique,
+    accounts.govcloud_accounts_have_ids,
     accounts.account_renames_are_consistent,
     accounts.account_templates_exist,
     accounts.account_units_exist,
@@ -34,6 +35,8 @@ CHECKS: tuple[Check, ...] = (
     regions.regions_exist,
     regions.home_region_is_governed,
     regions.governed_regions_are_distinct,
+    regions.regions_share_one_partition,
+    regions.partition_is_supported,
     references.targets_exist,
     references.owning_accounts_exist,
     guardrails.controls_exist,

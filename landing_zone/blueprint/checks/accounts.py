@@ -5,6 +5,7 @@ import re
 from typing import Iterator
 
 from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.regions import partition
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_unit, unit_paths
@@ -148,3 +149,18 @@ def account_renames_are_consistent(bp: Blueprint) -> Iterator[Issue]:
                         "one only", loc=loc, related=ACCOUNTS_LOC + (first[old], "renamed_from"))
         else:
             first[old] = i
+
+
+def govcloud_accounts_have_ids(bp: Blueprint) -> Iterator[Issue]:
+    """CloudFormation cannot create an account in AWS GovCloud (US): AWS::Organizations::Account is
+    offered only in the aws partition. A GovCloud account is created with its commercial twin
+    (CreateGovCloudAccount) and named here by id."""
+    if partition(bp.home_region) != "aws-us-gov":
+        return
+    for i, account in enumerate(bp.organization.accounts):
+        if not account.id:
+            yield Issue("account-id-required", f"account {account.name!r} has no id, and in the aws-us-gov "
+                        "partition the landing zone cannot create accounts (AWS::Organizations::Account is "
+                        "offered only in the aws partition)", loc=("organization", "accounts", i),
+                        hint="create it from the commercial management account (`aws organizations "
+                             "create-gov-cloud-account`), then record its GovCloud id (`lz sync`)")

@@ -40,12 +40,12 @@ class Blueprint(Model):
     identity: Identity = Field(default_factory=Identity, description="Directory, IAM Identity Center and "
                                 "federation. Default: none of them.")
     keys: list[Key] = Field(default_factory=list, description="KMS keys. Default: none.")
-    control_tower: ControlTower = Field(default_factory=ControlTower, description="AWS Control Tower, used "
-                                        "under guardrails.engine control-tower. Default: a managed 3.3 landing "
-                                        "zone, every OU but Security registered.")
     security: Security = Field(default_factory=Security, description="Organization security services from "
                                "a delegated administrator. Default: every service off.")
     account_baseline: AccountBaseline | None = Field(default=None, description="Account-level hardening in "
                                                      "every account of its targets. Default: none.")
+    control_tower: ControlTower = Field(default_factory=ControlTower, description="AWS Control Tower, used "
+                                        "under guardrails.engine control-tower. Default: a managed 3.3 landing "
+                                        "zone, every OU but Security registered.")
     deploy: Deploy = Field(default_factory=Deploy, description="How the landing zone is deployed. "
                            "Default: qualifier lzdeploy, member accounts bootstrapped by a StackSet.")

@@ -8,6 +8,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from landing_zone.cdk.partition import partition_of
+
 from landing_zone.plan.logging import LogArchivePlan
 
 
@@ -56,7 +58,7 @@ class LogArchiveBuckets(Construct):
         self.access_logs.add_to_resource_policy(iam.PolicyStatement(
             sid="S3ServerAccessLogsFromTheLogBucket", principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")],
             actions=["s3:PutObject"], resources=[self.access_logs.arn_for_objects(f"{plan.bucket_name}/*")],
-            conditions={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{plan.bucket_name}"},
+            conditions={"ArnLike": {"aws:SourceArn": f"arn:{partition_of(self)}:s3:::{plan.bucket_name}"},
                         "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}))
 
         # Delivery starts as soon as logging is configured: the target's policy must be in place.
@@ -100,7 +102,7 @@ class LogArchiveBuckets(Construct):
                 sid="S3ServerAccessLogsFromTheConfigBucket",
                 principals=[iam.ServicePrincipal("logging.s3.amazonaws.com")], actions=["s3:PutObject"],
                 resources=[self.access_logs.arn_for_objects(f"{plan.config_bucket_name}/*")],
-                conditions={"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{plan.config_bucket_name}"},
+                conditions={"ArnLike": {"aws:SourceArn": f"arn:{partition_of(self)}:s3:::{plan.config_bucket_name}"},
                             "StringEquals": {"aws:SourceAccount": cdk.Aws.ACCOUNT_ID}}))
             self.config_bucket.node.add_dependency(self.access_logs.policy)
         _config_delivery(self.config_bucket, plan)
@@ -123,4 +125,4 @@ def _config_delivery(bucket: s3.Bucket, plan: LogArchivePlan) -> None:
         actions=["s3:GetBucketAcl", "s3:ListBucket", "s3:PutObject"],
         resources=[bucket.bucket_arn, bucket.arn_for_objects("AWSLogs/*/Config/*")],
         conditions={"StringEquals": {"aws:PrincipalOrgID": plan.organization_id},
-                    "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{plan.config_role_name}"}}))
+                    "ArnLike": {"aws:PrincipalArn": f"arn:{partition_of(bucket)}:iam::*:role/{plan.config_role_name}"}}))

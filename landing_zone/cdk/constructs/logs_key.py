@@ -7,6 +7,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from landing_zone.cdk.partition import partition_of
+
 from landing_zone.plan.logging import LogArchivePlan
 
 
@@ -37,4 +39,4 @@ class LogsKey(Construct):
             sid="ConfigRecorderRolesDeliver", principals=[iam.AnyPrincipal()],
             actions=["kms:Decrypt", "kms:GenerateDataKey"], resources=["*"],
             conditions={"StringEquals": {"aws:PrincipalOrgID": plan.organization_id},
-                        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{plan.config_role_name}"}}))
+                        "ArnLike": {"aws:PrincipalArn": f"arn:{partition_of(self)}:iam::*:role/{plan.config_role_name}"}}))

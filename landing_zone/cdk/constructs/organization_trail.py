@@ -9,6 +9,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from landing_zone.cdk.partition import partition_of
+
 from landing_zone.plan.logging import OrganizationTrailPlan
 
 
@@ -16,7 +18,7 @@ class OrganizationTrail(Construct):
     def __init__(self, scope: Construct, id_: str, *, plan: OrganizationTrailPlan) -> None:
         super().__init__(scope, id_)
         stack = cdk.Stack.of(self)
-        log_group_arn = f"arn:aws:logs:{stack.region}:{stack.account}:log-group:{plan.log_group_name}"
+        log_group_arn = f"arn:{partition_of(self)}:logs:{stack.region}:{stack.account}:log-group:{plan.log_group_name}"
         # Always a key of this stack, even when the blueprint has a `logs` key: AWS::Logs::LogGroup
         # KmsKeyId takes a key ARN only (no alias ARN), and another stack's key ARN would need a
         # lookup or an export.
@@ -43,10 +45,10 @@ class OrganizationTrail(Construct):
         if plan.s3_data_events or plan.lambda_data_events:
             data = []
             if plan.s3_data_events:
-                data.append(cloudtrail.CfnTrail.DataResourceProperty(type="AWS::S3::Object", values=["arn:aws:s3"]))
+                data.append(cloudtrail.CfnTrail.DataResourceProperty(type="AWS::S3::Object", values=[f"arn:{partition_of(self)}:s3"]))
             if plan.lambda_data_events:
                 data.append(cloudtrail.CfnTrail.DataResourceProperty(
-                    type="AWS::Lambda::Function", values=["arn:aws:lambda"]))
+                    type="AWS::Lambda::Function", values=[f"arn:{partition_of(self)}:lambda"]))
             selectors.append(cloudtrail.CfnTrail.EventSelectorProperty(
                 read_write_type="All", include_management_events=True, data_resources=data))
         self.trail = cloudtrail.CfnTrail(

@@ -5,8 +5,7 @@ import aws_cdk as cdk
 from aws_cdk import aws_organizations as organizations
 from constructs import Construct
 
-from landing_zone.plan import UnitPlan
-from landing_zone.plan import names
+from landing_zone.plan import UnitPlan, names
 
 
 def unit_export_name(blueprint: str, unit: UnitPlan) -> str:

@@ -28,5 +28,5 @@ class SecurityEventBus(Construct):
         self.rule.node.add_dependency(self.bus)
 
     @staticmethod
-    def rule_arn(bus_name: str, rule_name: str) -> str:
-        return f"arn:aws:events:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:rule/{bus_name}/{rule_name}"
+    def rule_arn(partition: str, bus_name: str, rule_name: str) -> str:
+        return f"arn:{partition}:events:{cdk.Aws.REGION}:{cdk.Aws.ACCOUNT_ID}:rule/{bus_name}/{rule_name}"

@@ -8,6 +8,7 @@ from constructs import Construct
 from landing_zone.cdk.constructs.config_aggregator import OrganizationConfigAggregator
 from landing_zone.cdk.constructs.encrypted_topic import EncryptedTopic
 from landing_zone.cdk.constructs.security_event_bus import SecurityEventBus
+from landing_zone.cdk.partition import partition_of
 from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.logging import AuditPlan
@@ -20,7 +21,7 @@ class AuditStack(PlannedStack):
         payload: AuditPlan = self.payload
         for key, value in plan.tags:
             cdk.Tags.of(self).add(key, value)
-        sources = [SecurityEventBus.rule_arn(payload.bus_name, r)
+        sources = [SecurityEventBus.rule_arn(partition_of(self), payload.bus_name, r)
                    for r in (payload.rule_name, *(f.name for f in payload.finding_rules))]
         topic = EncryptedTopic(
             self, "SecurityEvents", topic_name=payload.topic_name, key_alias=payload.key_alias,

@@ -21,11 +21,12 @@ class KeysStack(PlannedStack):
 
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan,
                  dependencies: Mapping[str, cdk.Stack], **kwargs) -> None:
-        super().__init__(scope, plan=plan, stack=stack, cross_region_references=True, **kwargs)
+        super().__init__(scope, plan=plan, stack=stack, **kwargs)
         payload: KeysStackPayload = self.payload
         self.keys: dict[str, PrimaryKey] = {}
         # Key ARNs by alias, for stacks of this account and region that need a key ARN (an S3 bucket's
-        # default encryption): a cross-stack reference, which CDK turns into an export.
+        # default encryption): a cross-stack reference, which CDK writes as an output of this stack read with
+        # Fn::GetStackOutput (the pinned feature flags make references weak: no export, no reader function).
         self.key_arns: dict[str, str] = {}
         for key in payload.primaries:
             self.keys[key.logical_id] = PrimaryKey(self, key.logical_id, key=key)

@@ -9,7 +9,13 @@ import pytest
 from landing_zone.blueprint import reference
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.reference import (
-    BEGIN, COMMAND, END, field_key, reference_markdown, replace_block, sections,
+    BEGIN,
+    COMMAND,
+    END,
+    field_key,
+    reference_markdown,
+    replace_block,
+    sections,
 )
 
 README = Path(__file__).resolve().parents[3] / "README.md"

@@ -20,6 +20,7 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "management_account_id": "111111111111",
     "home_region": "us-east-1",
     "governed_regions": ["eu-west-1", "us-east-1"],
+    "partition": "aws",
     "log_bucket_arn": "arn:aws:s3:::acme-logs-*",
     "access_log_bucket_arn": "arn:aws:s3:::acme-access-logs-*",
     "trail_arn": "arn:aws:cloudtrail:us-east-1:111111111111:trail/organization-trail",

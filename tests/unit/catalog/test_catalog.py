@@ -17,7 +17,14 @@ from landing_zone.policy import actions, document
 from landing_zone.policy.lint import is_condition_operator, lint_document
 from landing_zone.policy.templating import render
 from tests.unit.catalog.common import (
-    CATALOG, DETECTIVE, IDS, PREVENTIVE, PROACTIVE, SAMPLE_CONTEXT, default_values, rendered_scp,
+    CATALOG,
+    DETECTIVE,
+    IDS,
+    PREVENTIVE,
+    PROACTIVE,
+    SAMPLE_CONTEXT,
+    default_values,
+    rendered_scp,
 )
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -9,8 +9,15 @@ from typing import Any
 
 import pytest
 
-from landing_zone.policy.evaluate import (FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS, PolicyRef, Request,
-                                          evaluate, evaluate_chain, evaluate_policy_set)
+from landing_zone.policy.evaluate import (
+    FULL_AWS_ACCESS,
+    RCP_FULL_AWS_ACCESS,
+    PolicyRef,
+    Request,
+    evaluate,
+    evaluate_chain,
+    evaluate_policy_set,
+)
 
 V = "2012-10-17"
 ACCT = "111122223333"
@@ -63,7 +70,7 @@ REGION_DENY = PolicyRef("deny-outside-eu", "Root", doc({
 REGION = {"scps": chain({"Root": [REGION_DENY]})}
 REGION_DENIED = ("explicit-deny", "deny-outside-eu", "Root", "DenyAllOutsideEU")
 
-ROLE_NAME = f"arn:aws:iam::*:role/name-of-role-to-deny"
+ROLE_NAME = "arn:aws:iam::*:role/name-of-role-to-deny"
 IAM_ROLE_ACTIONS = ["iam:AttachRolePolicy", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
                     "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
                     "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:UpdateRole",

@@ -7,8 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from landing_zone.policy.matching import (compile_actions, match_action, match_arn, match_principal,
-                                          match_wildcard)
+from landing_zone.policy.matching import (
+    compile_actions,
+    match_action,
+    match_arn,
+    match_principal,
+    match_wildcard,
+)
 
 
 def reference(pattern: str, value: str, ignore_case: bool = False) -> bool:
