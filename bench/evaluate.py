@@ -15,11 +15,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from landing_zone.blueprint.load import load_blueprint, render_blueprint  # noqa: E402
-from landing_zone.explain.proofs import stand_in_id  # noqa: E402
 from landing_zone.cdk.app import synthesize  # noqa: E402
+from landing_zone.explain.deployed import read_deployed  # noqa: E402
+from landing_zone.explain.proofs import stand_in_id  # noqa: E402
 from landing_zone.plan import build_plan  # noqa: E402
 from landing_zone.policy import actions  # noqa: E402
-from landing_zone.explain.deployed import read_deployed  # noqa: E402
 from landing_zone.policy.evaluate import evaluate  # noqa: E402
 from landing_zone.policy.request import Request  # noqa: E402
 
@@ -85,7 +85,7 @@ def make_requests(plan, count: int, seed: int = 0) -> list[tuple[str, Request]]:
     names = [a.name for a in plan.accounts]
     ids = {a.name: a.id or stand_in_id(a.name) for a in plan.accounts}
     canonical = {action: actions.canonical(action) for action, _, _ in PROBES}
-    principals, weights = zip(*PRINCIPALS)
+    principals, weights = zip(*PRINCIPALS, strict=False)
     out = []
     for _ in range(count):
         account = rng.choice(names)
@@ -139,7 +139,7 @@ def main() -> int:
     phases.append((f"evaluate {len(requests):,} + levels() lookups", time.perf_counter() - start,
                    "evaluate(request, scps=deployed.levels(account)) per request; attached SCPs already "
                    "compiled, the fresh FullAWSAccess refs of each levels() call are compiled again"))
-    mismatched = sum(a.decision != b.decision for a, b in zip(decisions, again))
+    mismatched = sum(a.decision != b.decision for a, b in zip(decisions, again, strict=False))
 
     scps = deployed.attached.get("SERVICE_CONTROL_POLICY", {})
     policies = {ref.name for refs in scps.values() for ref in refs}

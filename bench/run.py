@@ -10,6 +10,7 @@ command itself failed (its stderr is printed).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -195,10 +196,8 @@ def _session_alive(sid: int) -> bool:
 
 
 def _kill_group(pgid: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def validate_counts(stdout: str) -> tuple[int | None, int | None]:
@@ -299,12 +298,10 @@ def _version(argv: list[str]) -> str:
 def machine_info() -> dict[str, str]:
     cpu_model = "unknown"
     mem = "unknown"
-    try:
+    with contextlib.suppress(OSError, StopIteration):
         cpu_model = next(line.split(":", 1)[1].strip()
                          for line in Path("/proc/cpuinfo").read_text().splitlines()
                          if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     try:
         kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
         mem = f"{kb / 1024 / 1024:.1f} GB"

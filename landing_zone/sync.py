@@ -1,16 +1,17 @@
 """`lz sync`: read the live organization and write the ids of its OUs and accounts beside a blueprint."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
 from landing_zone.blueprint.ids import ids_path, read_ids
-from landing_zone.blueprint.renames import account_aliases, raw_units
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import display_name, render_blueprint
+from landing_zone.blueprint.renames import account_aliases, raw_units
 from landing_zone.blueprint.source import YamlIssue, parse_yaml
 
 ORG_KEYS = ("id", "root_id", "management_account_id")

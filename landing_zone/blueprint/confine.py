@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from landing_zone.blueprint import limits
 
@@ -41,7 +41,7 @@ class Scope:
     roots: tuple[Path, ...]
 
     @classmethod
-    def of(cls, blueprint: str | os.PathLike, allow_dirs: Iterable[str | os.PathLike] = ()) -> "Scope":
+    def of(cls, blueprint: str | os.PathLike, allow_dirs: Iterable[str | os.PathLike] = ()) -> Scope:
         folders = [Path(blueprint).absolute().parent, *(Path(d).absolute() for d in allow_dirs)]
         return cls(tuple(dict.fromkeys(Path(os.path.realpath(f)) for f in folders)))
 

@@ -1,9 +1,10 @@
 """Checks the documents of `policies:` (inline, or JSON files the loader has read) and keeps each one."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from landing_zone.blueprint.files import NamedFiles, json_references
+from landing_zone.blueprint.files import NamedFile, NamedFiles, json_references
 from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.jsonpos import json_problem
 from landing_zone.blueprint.model import Blueprint
@@ -66,7 +67,7 @@ def load_policy_documents(bp: Blueprint, files: NamedFiles) -> tuple[dict[str, d
                 continue
             document = named.content
 
-        def add(issue: Issue, pointer: str = "") -> None:
+        def add(issue: Issue, pointer: str = "", named: NamedFile | None = named) -> None:
             issues.append(named.place(issue, pointer) if named is not None else issue)
 
         if policy.type in LINT_KIND:

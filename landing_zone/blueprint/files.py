@@ -8,8 +8,9 @@ each checked where it stands (file:line). The plan takes them from here and neve
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named
 from landing_zone.blueprint.domains import DOMAIN_HINT, domain_problem, parse_domain_lines

@@ -7,7 +7,12 @@ from typing import Any
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.renames import (
-    account_aliases, conflict, raw_units, recorded, undeclared_account_renames, undeclared_unit_renames,
+    account_aliases,
+    conflict,
+    raw_units,
+    recorded,
+    undeclared_account_renames,
+    undeclared_unit_renames,
 )
 from landing_zone.blueprint.render import display_name
 from landing_zone.blueprint.source import SourceMap, parse_yaml

@@ -1,8 +1,9 @@
 """The one error type users see: an Issue with a code, a blueprint path, file:line and a hint."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable, Literal
+from typing import Literal
 
 Loc = tuple[str | int, ...]
 
@@ -38,10 +39,10 @@ class Issue:
             text += f"\n  hint: {self.hint}"
         return printable(text)
 
-    def with_source(self, *, path: str, file: str, line: int | None) -> "Issue":
+    def with_source(self, *, path: str, file: str, line: int | None) -> Issue:
         return replace(self, path=path, file=file, line=line)
 
-    def with_message(self, message: str) -> "Issue":
+    def with_message(self, message: str) -> Issue:
         return replace(self, message=message)
 
     def sort_key(self) -> tuple:

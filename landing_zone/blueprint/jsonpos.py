@@ -5,7 +5,8 @@ import datetime
 import json
 import math
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from landing_zone.blueprint.issues import Loc
 

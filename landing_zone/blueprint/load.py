@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -16,7 +17,7 @@ from landing_zone.blueprint.files import NamedFiles, load_named_files
 from landing_zone.blueprint.ids import ids_path, merge_ids, read_ids
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.render import RenderIssue, Rendered, display_name, render_file
+from landing_zone.blueprint.render import Rendered, RenderIssue, display_name, render_file
 from landing_zone.blueprint.source import SourceMap, YamlIssue, display_path, parse_yaml
 from landing_zone.blueprint.validate import issues_from_validation
 from landing_zone.blueprint.variables import parse_variables

@@ -1,8 +1,8 @@
 """Read-only lookups over a validated blueprint that checks and the plan share."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from pydantic import BaseModel
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import bisect
 import difflib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.source import SourceMap

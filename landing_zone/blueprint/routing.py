@@ -104,7 +104,7 @@ def pool_blocks(pool: IpamPool, ipam: Ipam) -> dict[str, ipaddress.IPv4Network]:
     bits = (len(regions) - 1).bit_length()
     if net.prefixlen + bits > 32:
         return {}
-    return dict(zip(regions, net.subnets(prefixlen_diff=bits)))
+    return dict(zip(regions, net.subnets(prefixlen_diff=bits), strict=False))
 
 
 def pools_by_name(bp: Blueprint) -> dict[str, IpamPool]:

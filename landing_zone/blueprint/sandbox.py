@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
-from landing_zone.blueprint.limits import (MAX_INT_BITS, MAX_RANGE, MAX_RENDER_STEPS, MAX_RENDERED_CHARS,
-                                           MAX_WIDTH)
+from landing_zone.blueprint.limits import MAX_INT_BITS, MAX_RANGE, MAX_RENDER_STEPS, MAX_RENDERED_CHARS, MAX_WIDTH
 
 SEQUENCES = (str, bytes, list, tuple, dict, set, frozenset)
 # A call (a macro, a method) costs about five loop iterations of work; counting it so keeps the

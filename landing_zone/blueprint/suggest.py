@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def suggest(value: str, options: Iterable[str], *, show: int = 12) -> str:

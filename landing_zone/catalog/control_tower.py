@@ -1,10 +1,11 @@
 """AWS Control Tower's side of the catalog: the vendored control mapping and landing zone versions."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator, Literal
+from typing import Any, Literal
 
 import yaml
 

@@ -119,7 +119,7 @@ class Control(Strict):
     proofs: Proofs = Field(default_factory=Proofs)
 
     @model_validator(mode="after")
-    def _implementation_matches_behavior(self) -> "Control":
+    def _implementation_matches_behavior(self) -> Control:
         expected = {"preventive": "scp", "detective": "config_rule", "proactive": "guard_rule"}[self.behavior]
         present = [k for k in ("scp", "config_rule", "guard_rule") if getattr(self, k) is not None]
         if present != [expected]:

@@ -16,8 +16,8 @@ import jsii
 from landing_zone.checks.deploy_proofs import ProofReport, prove_deployable
 from landing_zone.checks.exemptions import ExemptionFinding, unprotected
 from landing_zone.checks.template_rules import TemplateFinding, template_findings
-from landing_zone.plan import Plan
 from landing_zone.explain.deployed import read_deployed
+from landing_zone.plan import Plan
 
 REPORT_FILE = "deploy-proofs.json"
 FIX = ("the landing zone must be able to deploy itself: change the policy or Sid named above (a custom "

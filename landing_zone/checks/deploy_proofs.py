@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
+from landing_zone.checks.chains import AccountChains
 from landing_zone.checks.deploy_requests import (
     Call,
     deploy_role_calls,
@@ -26,12 +28,10 @@ from landing_zone.checks.deploy_requests import (
     publishing_calls,
     stack_output_calls,
 )
+from landing_zone.explain.deployed import read_deployed
 from landing_zone.plan import Plan
 from landing_zone.plan.principals import cdk_role_arn, stackset_execution_arn
-from landing_zone.checks.chains import AccountChains
-from landing_zone.explain.deployed import read_deployed
 from landing_zone.policy.evaluate import Request
-
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def _requests(plan: Plan, templates: dict[str, dict[str, Any]], chains: AccountC
                 yield stack.name, account, region, executor, call
             for role, call in handler_role_calls(template, stack.name):
                 yield stack.name, account, region, f"arn:{plan.partition}:iam::{acct}:role/{role}", call
-        for logical_id, resource in sorted(template.get("Resources", {}).items()):
+        for _logical_id, resource in sorted(template.get("Resources", {}).items()):
             if resource.get("Type") != "AWS::CloudFormation::StackSet":
                 continue
             props = resource["Properties"]

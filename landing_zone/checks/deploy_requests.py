@@ -4,8 +4,9 @@ custom-resource handler roles. Pure data from synthesized templates; the evaluat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from landing_zone.blueprint.regions import partition
 from landing_zone.checks.schemas import DEPLOY_HANDLERS, handler_permissions
@@ -179,7 +180,7 @@ def handler_role_calls(template: dict[str, Any], stack: str) -> Iterator[tuple[s
         props = body.get("Properties") or {}
         name = _sub(props.get("RoleName"), "", "") or f"{stack}-{role}"
         documents = [p.get("PolicyDocument") for p in props.get("Policies", []) if isinstance(p, dict)]
-        for logical_id, other in resources.items():
+        for _logical_id, other in resources.items():
             if other.get("Type") == "AWS::IAM::Policy":
                 attached = (other.get("Properties") or {}).get("Roles", [])
                 if any(isinstance(r, dict) and r.get("Ref") == role for r in attached):

@@ -8,12 +8,12 @@ pass it to a service, or assume it, would inherit the exemption.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from landing_zone.checks.chains import AccountChains
-from landing_zone.plan import Plan
 from landing_zone.explain.deployed import DeployedPolicies
+from landing_zone.plan import Plan
 from landing_zone.policy.evaluate import Request, evaluate
 
 # The operators that exempt principals when used on aws:PrincipalArn in a Deny statement.

@@ -4,8 +4,9 @@ yielding findings."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from landing_zone.checks.schemas import region_types
 from landing_zone.plan import Plan
@@ -41,7 +42,7 @@ def config_delivery_without_object_lock(plan: Plan, templates: Templates) -> Ite
     locked = {p.get("BucketName") for _, _, p in _resources(templates, "AWS::S3::Bucket")
               if p.get("ObjectLockEnabled") or p.get("ObjectLockConfiguration")}
     bodies = dict(templates)
-    for stack, logical_id, props in _resources(templates, "AWS::CloudFormation::StackSet"):
+    for stack, _, props in _resources(templates, "AWS::CloudFormation::StackSet"):
         bodies[f"{stack} StackSet {props['StackSetName']}"] = json.loads(props["TemplateBody"])
     for stack, logical_id, props in _resources(bodies, "AWS::Config::DeliveryChannel"):
         if props.get("S3BucketName") in locked:
@@ -169,7 +170,7 @@ def resource_types_exist_in_their_region(plan: Plan, templates: Templates) -> It
     for name, template in sorted(templates.items()):
         if name in stacks:
             places.append((name, stacks[name].region, template))
-        for _, logical_id, props in _resources({name: template}, "AWS::CloudFormation::StackSet"):
+        for _, _, props in _resources({name: template}, "AWS::CloudFormation::StackSet"):
             body = json.loads(props["TemplateBody"])
             regions = {r for group in props.get("StackInstancesGroup", []) for r in group.get("Regions", [])}
             places += [(f"{name} StackSet {props['StackSetName']}", region, body) for region in sorted(regions)]

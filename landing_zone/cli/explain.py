@@ -10,12 +10,17 @@ import yaml
 
 from landing_zone.blueprint.issues import BlueprintError, format_issues
 from landing_zone.blueprint.load import load_with_variables
+from landing_zone.cli.synth_cache import synthesized
 from landing_zone.explain.deployed import DeployedPolicies, DeployedPolicyError, read_deployed
 from landing_zone.explain.proofs import stand_in_id
 from landing_zone.explain.requests import (
-    DEFAULT_PROBES, UsageError, build_request, decide, parse_context, read_policy,
+    DEFAULT_PROBES,
+    UsageError,
+    build_request,
+    decide,
+    parse_context,
+    read_policy,
 )
-from landing_zone.cli.synth_cache import synthesized
 from landing_zone.plan import Plan, build_plan
 from landing_zone.plan.control_tower import MODELLED
 

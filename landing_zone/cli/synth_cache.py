@@ -42,7 +42,7 @@ def synthesized(plan: Plan, root: Path = CACHE_DIR) -> Path:
     target = root / plan_key(plan)
     if (target / "manifest.json").exists():
         return target
-    from landing_zone.cdk.app import synthesize   # only a cache miss needs the CDK
+    from landing_zone.cdk.app import synthesize  # only a cache miss needs the CDK
 
     print(f"synthesizing {plan.name} (offline) into {target} ...", file=sys.stderr)
     root.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,9 @@ assumed role, and botocore failures turned into one-line messages."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 SESSION_NAME = "lz-preflight"

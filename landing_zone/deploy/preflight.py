@@ -1,7 +1,8 @@
 """`lz preflight`: read-only checks that the organization is ready for the landing zone's deploy."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.tower import uses_tower

@@ -7,9 +7,10 @@ import shlex
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from landing_zone.blueprint.load import LoadedBlueprint, load_with_variables
 from landing_zone.blueprint.variables import parse_variables

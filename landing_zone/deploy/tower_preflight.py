@@ -2,7 +2,8 @@
 (status, drift, version) and no landing zone or control operation in flight (read-only calls)."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.deploy.findings import INFO, OK, PROBLEM, Finding

@@ -199,7 +199,7 @@ def _cause(before: Decision, after: Decision) -> str:
 def decision_delta(base: SideDecisions, head: SideDecisions) -> tuple[DecisionChange, ...]:
     specs = head.specs
     rendered = head.requests or base.requests
-    labels = [spec.label(request) for spec, request in zip(specs, rendered)]
+    labels = [spec.label(request) for spec, request in zip(specs, rendered, strict=False)]
     accounts = sorted(set(base.group_of) & set(head.group_of))
     # Accounts in the same base group and the same head group differ in the same way: compare once.
     by_pair: dict[tuple, list[str]] = defaultdict(list)
@@ -208,7 +208,7 @@ def decision_delta(base: SideDecisions, head: SideDecisions) -> tuple[DecisionCh
     changes: dict[tuple[int, str, str, str], list[str]] = defaultdict(list)
     for (base_group, head_group), names in by_pair.items():
         before_all, after_all = base.results[base_group], head.results[head_group]
-        for index, (before, after) in enumerate(zip(before_all, after_all)):
+        for index, (before, after) in enumerate(zip(before_all, after_all, strict=False)):
             if before.decision != after.decision:
                 changes[(index, before.decision, after.decision, _cause(before, after))].extend(names)
     out = [DecisionChange(labels[index], ", ".join(specs[index].sources), before, after, cause,

@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
-from typing import Any, Iterator
+from typing import Any
 
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.catalog import load_catalog
 from landing_zone.diff.model import StatementChange
-from landing_zone.plan.names import digest
 from landing_zone.explain.deployed import DeployedPolicies
+from landing_zone.plan.names import digest
 
 TYPES = {"SERVICE_CONTROL_POLICY": "SCP", "RESOURCE_CONTROL_POLICY": "RCP"}
 ELEMENTS = ("Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition")

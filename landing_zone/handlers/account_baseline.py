@@ -74,7 +74,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     return {"PhysicalResourceId": PHYSICAL_ID, "Data": done}
 
 
-def _ebs(props: dict[str, Any], clients: "_Clients") -> str:
+def _ebs(props: dict[str, Any], clients: _Clients) -> str:
     ec2 = clients("ec2")
     if props["EbsEncryption"] == DISABLE:
         ec2.disable_ebs_encryption_by_default()
@@ -89,7 +89,7 @@ def _ebs(props: dict[str, Any], clients: "_Clients") -> str:
     return "enabled with the AWS managed key"
 
 
-def _s3(props: dict[str, Any], clients: "_Clients") -> str:
+def _s3(props: dict[str, Any], clients: _Clients) -> str:
     s3control, account = clients("s3control"), props["AccountId"]
     if props["S3BlockPublicAccess"] == DISABLE:
         try:
@@ -104,7 +104,7 @@ def _s3(props: dict[str, Any], clients: "_Clients") -> str:
     return "all four settings on"
 
 
-def _password(props: dict[str, Any], clients: "_Clients") -> str:
+def _password(props: dict[str, Any], clients: _Clients) -> str:
     iam = clients("iam")
     if props["PasswordPolicy"] == "delete":
         try:
@@ -123,7 +123,7 @@ def _password(props: dict[str, Any], clients: "_Clients") -> str:
     return "set"
 
 
-def _imds(props: dict[str, Any], clients: "_Clients") -> str:
+def _imds(props: dict[str, Any], clients: _Clients) -> str:
     value = _expect(props["ImdsDefaults"], "ImdsDefaults", ("require-v2", "no-preference"))
     ec2 = clients("ec2")
     if value == "require-v2":
@@ -133,7 +133,7 @@ def _imds(props: dict[str, Any], clients: "_Clients") -> str:
     return "no preference"
 
 
-def _default_vpcs(props: dict[str, Any], clients: "_Clients") -> str:
+def _default_vpcs(props: dict[str, Any], clients: _Clients) -> str:
     _expect(str(props["DeleteDefaultVpc"]).lower(), "DeleteDefaultVpc", ("true",))
     ec2 = clients("ec2")
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "isDefault", "Values": ["true"]}])["Vpcs"]

@@ -102,10 +102,7 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
              ", ".join(spec.forwarders))
     if spec.ports:
         _allow_trust_traffic(ds, spec)
-    if request == "Create":
-        trust_id = _create(ds, spec)
-    else:
-        trust_id = _update(ds, event, spec)
+    trust_id = _create(ds, spec) if request == "Create" else _update(ds, event, spec)
     return {"PhysicalResourceId": trust_id, "Data": {"TrustId": trust_id}}
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -171,12 +171,12 @@ def _seconds_since(moment: Any) -> int | None:
     if not isinstance(moment, datetime):
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return int((_now() - moment).total_seconds())
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _error_text(exc: Exception) -> str:

@@ -14,7 +14,10 @@ from landing_zone.plan.bootstrap import bootstrap_stackset
 from landing_zone.plan.component import Planner
 from landing_zone.plan.context import landing_zone_context
 from landing_zone.plan.control_tower import (
-    plan_control_tower, reserved_scps, without_tower_owned, without_tower_recorder,
+    plan_control_tower,
+    reserved_scps,
+    without_tower_owned,
+    without_tower_recorder,
 )
 from landing_zone.plan.directory import plan_directory
 from landing_zone.plan.guardrails import ControlInstance, resolve_guardrails
@@ -23,7 +26,14 @@ from landing_zone.plan.keys import plan_keys
 from landing_zone.plan.logging import plan_logging
 from landing_zone.plan.management import BOOTSTRAP, StackSetsPayload, failure_tolerance, management_stacks
 from landing_zone.plan.model import (
-    AccountPlan, AccountsPayload, Pending, Plan, StackPlan, Tags, UnitPlan, UnitsPayload,
+    AccountPlan,
+    AccountsPayload,
+    Pending,
+    Plan,
+    StackPlan,
+    Tags,
+    UnitPlan,
+    UnitsPayload,
 )
 from landing_zone.plan.names import bucket_of, logical_id, stack_name
 from landing_zone.plan.network import plan_network, sharing_stack

@@ -8,7 +8,8 @@ see a StackSet body as the stack instance in one account will have it.
 from __future__ import annotations
 
 import copy
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 _NO_VALUE = object()
 

@@ -3,8 +3,9 @@
 Planners import this module; build.py imports the planners (no cycle)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.load import LoadedBlueprint

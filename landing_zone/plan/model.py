@@ -119,8 +119,8 @@ class Plan:
     accounts: tuple[AccountPlan, ...]
     stacks: tuple[StackPlan, ...]
     pending: tuple[Pending, ...] = field(default=())
-    policies: tuple["PolicyPlan", ...] = field(default=())
-    stacksets: tuple["StackSetPlan", ...] = field(default=())
+    policies: tuple[PolicyPlan, ...] = field(default=())
+    stacksets: tuple[StackSetPlan, ...] = field(default=())
     policy_types: tuple[str, ...] = field(default=())      # Organizations policy types to enable
     rules_bucket: str = ""                                  # Guard rules for the proactive hooks
     phases: tuple[Phase, ...] = field(default=())           # deploy order (plan/phases.py)

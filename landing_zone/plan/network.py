@@ -23,8 +23,13 @@ from landing_zone.blueprint.routing import (
     vpcs_by_name,
 )
 from landing_zone.plan.component import ComponentResult, member_stack
-from landing_zone.plan.dns_firewall import FirewallPlan, firewall_associations, firewall_owner, firewall_regions
-from landing_zone.plan.dns_firewall import plan_firewalls
+from landing_zone.plan.dns_firewall import (
+    FirewallPlan,
+    firewall_associations,
+    firewall_owner,
+    firewall_regions,
+    plan_firewalls,
+)
 from landing_zone.plan.gateway_routing import ATTACHMENT, attachment_targets, plan_gateway_routing
 from landing_zone.plan.ipam import IpamPlan, plan_ipam, pool_key
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags

@@ -8,8 +8,9 @@ directory trust check (item 7 of the network issue), `lz`'s network report and t
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint
@@ -54,13 +55,13 @@ class _Source:
 @dataclass
 class Routing:
     sources: dict[str, _Source] = field(default_factory=dict)
-    gateways: dict[str, "TransitGatewayPlan"] = field(default_factory=dict)
+    gateways: dict[str, TransitGatewayPlan] = field(default_factory=dict)
 
     # ---------- building ----------
 
     @classmethod
-    def from_payloads(cls, payloads: Iterable["NetworkPayload"],
-                      templates: Iterable["VpcTemplatePlan"] = ()) -> "Routing":
+    def from_payloads(cls, payloads: Iterable[NetworkPayload],
+                      templates: Iterable[VpcTemplatePlan] = ()) -> Routing:
         routing = cls()
         for payload in payloads:
             for vpc in payload.vpcs:
@@ -74,7 +75,7 @@ class Routing:
         return routing
 
     @classmethod
-    def of(cls, plan: Plan) -> "Routing":
+    def of(cls, plan: Plan) -> Routing:
         from landing_zone.plan.network import NetworkPayload
         from landing_zone.plan.vpc_templates import VpcTemplatesPayload
 
@@ -202,7 +203,7 @@ def _longest(routes: Iterable[tuple[Net, str]], target: Net,
     return network, to
 
 
-def trust_issues(bp: Blueprint, payloads: list["NetworkPayload"]) -> list[Issue]:
+def trust_issues(bp: Blueprint, payloads: list[NetworkPayload]) -> list[Issue]:
     """A Managed AD trust needs both directory subnets to reach every conditional forwarder and the
     forwarders' answers to come back (DNS, Kerberos, LDAP all run both ways)."""
     directory = bp.identity.directory

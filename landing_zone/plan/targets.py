@@ -1,8 +1,9 @@
 """The organization tree as targets (Root, OUs, accounts) and the minimal set of attachment points."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets

@@ -5,10 +5,11 @@ import base64
 import binascii
 import ipaddress
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from .matching import PolicyEvaluationError, as_list, compile_arn, compile_wildcard, literal_text
 from .request import MISSING, Request, substitute
@@ -58,7 +59,7 @@ def _date(value: Any) -> float | None:
     else:
         return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
     return moment.timestamp()
 
 

@@ -4,8 +4,9 @@
 # Pure standard library; a PolicyRef's document is compiled once, wildcard patterns are lru-cached.
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 from .conditions import evaluate_condition, parse_operator, substitute
 from .matching import (
@@ -88,7 +89,7 @@ class _Statement:
     def _resource_hit(self, request: Request) -> tuple[bool, str]:
         resource = request.resource
         if self.resources is not None:
-            hit = next((p for p, m in zip(self.resource_list, self.resources) if m(resource)), None)
+            hit = next((p for p, m in zip(self.resource_list, self.resources, strict=False) if m(resource)), None)
         else:
             hit = None
             for pattern in self.resource_list:

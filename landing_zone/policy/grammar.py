@@ -1,7 +1,8 @@
 """Checks the inheritance grammar of tag, backup and AI opt-out policies (the `@@` operators)."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from landing_zone.policy.elements import Problem
 

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 __all__ = [
     "LITERAL_QMARK", "LITERAL_STAR", "PolicyEvaluationError", "as_list", "compile_actions", "compile_arn",
@@ -156,11 +157,11 @@ def _aws_principal_grant(entry: str, principal: str, account: str, role_arn: str
         return "account" if entry.split(":")[4:5] == [account] else None
     if entry == principal:
         return "direct"
-    if role_arn and entry.startswith("arn:") and ":role/" in entry:
-        # a role ARN covers every session of that role (the session ARN drops the role path)
-        if entry == role_arn or (entry.split(":", 5)[4] == account
-                                 and entry.rsplit("/", 1)[-1] == role_arn.rsplit("/", 1)[-1]):
-            return "role"
+    # a role ARN covers every session of that role (the session ARN drops the role path)
+    if role_arn and entry.startswith("arn:") and ":role/" in entry and (
+            entry == role_arn or (entry.split(":", 5)[4] == account
+                                  and entry.rsplit("/", 1)[-1] == role_arn.rsplit("/", 1)[-1])):
+        return "role"
     return None
 
 

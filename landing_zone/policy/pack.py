@@ -1,9 +1,9 @@
 """Packs SCP statements into as few documents as fit the Organizations size limit, deterministically."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from typing import Sequence
 
 from landing_zone.policy.document import SCP_MAX, minify
 

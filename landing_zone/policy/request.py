@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from .matching import LITERAL_QMARK, LITERAL_STAR, PolicyEvaluationError
 
@@ -14,9 +15,9 @@ __all__ = ["MISSING", "Missing", "Request", "parse_arn", "substitute"]
 class Missing:
     """Sentinel type for a condition key that is absent from the request context."""
 
-    _instance: "Missing | None" = None
+    _instance: Missing | None = None
 
-    def __new__(cls) -> "Missing":
+    def __new__(cls) -> Missing:
         if cls._instance is None:
             cls._instance = super().__new__(cls)
         return cls._instance
@@ -209,7 +210,7 @@ def _escape(text: str) -> str:
     return text.replace("*", LITERAL_STAR).replace("?", LITERAL_QMARK)
 
 
-def substitute(value: str, request: "Request") -> str | None:
+def substitute(value: str, request: Request) -> str | None:
     """Replace the policy variables in one policy string; None when a variable has no value.
 
     ${*}, ${?} and ${$} stand for a literal `*`, `?` and `$`; `${key, 'default'}` falls back to the

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-from landing_zone.explain.proofs import stand_in_id
 from landing_zone.explain.probes import Probe, planned_policies
+from landing_zone.explain.proofs import stand_in_id
 from landing_zone.explain.requests import MANAGEMENT, build_request, decide
 from landing_zone.plan import Plan
 from landing_zone.policy.evaluate import Decision
+
 
 @dataclass(frozen=True)
 class Cell:

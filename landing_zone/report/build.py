@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.blueprint.load import LoadedBlueprint
-from landing_zone.plan import Pending, Phase, Plan
 from landing_zone.explain.probes import Probe
+from landing_zone.plan import Pending, Phase, Plan
 from landing_zone.report.allowed import Allowed, evaluate_probes
 from landing_zone.report.guardrails import BudgetRow, Matrix, build_budget, build_matrix
 from landing_zone.report.inventory import (

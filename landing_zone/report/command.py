@@ -28,9 +28,9 @@ def report(blueprint: str, output: str, variables: tuple[str, ...], vars_file: s
            allow_dirs: tuple[str, ...], actions_file: str | None) -> None:
     """Write an HTML review of BLUEPRINT: OUs and accounts, guardrails, SCP budget, stacks, network,
     keys, Identity Center, pending items and which requests the SCPs allow."""
+    from landing_zone.explain.probes import read_probes
     from landing_zone.plan import build_plan
     from landing_zone.report import build_report, render_report
-    from landing_zone.explain.probes import read_probes
 
     try:
         loaded = load_with_variables(blueprint, list(variables), vars_file, allow_dirs)

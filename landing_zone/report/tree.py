@@ -22,7 +22,7 @@ class UnitNode:
     id: str | None
     depth: int                  # 0 for Root
     accounts: tuple[AccountLeaf, ...]
-    children: tuple["UnitNode", ...]
+    children: tuple[UnitNode, ...]
 
     @property
     def total_accounts(self) -> int:

@@ -6,16 +6,16 @@ driver. When they are missing the tests are skipped on a developer's machine and
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
 from landing_zone.blueprint.load import load_blueprint
+from landing_zone.explain.probes import read_probes
 from landing_zone.plan import Plan, build_plan
 from landing_zone.report import build_report, render_report
-from landing_zone.explain.probes import read_probes
 from tests.helpers import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -205,7 +206,7 @@ def test_identity_center_assignments_are_created_a_few_at_a_time(synthesized):
     """Finding 14: all assignments of a shard were created at once."""
     result = synthesized("enterprise")
     shards = [s for s in result.plan.stacks if s.component == "identity-center-assignments"]
-    for previous, shard in zip(shards, shards[1:]):
+    for previous, shard in zip(shards, shards[1:], strict=False):
         assert previous.name in shard.after
     for shard in shards:
         resources = result.templates()[shard.name]["Resources"]

@@ -178,12 +178,15 @@ def test_template_rules_catch_what_would_fail_the_first_deploy(synthesized, tmp_
     stack, change = _mutation(result, rule)
     edit_template(out, stack, change)
     templates = {p.name.removesuffix(".template.json"): json.loads(p.read_text()) for p in out.glob("*.template.json")}
-    found = {(f.rule, f.stack) for f in template_findings(result.plan, templates)}
+    findings = template_findings(result.plan, templates)
+    found = {(f.rule, f.stack) for f in findings}
     if rule == "config-object-lock":
-        # reported where AWS Config would fail: every delivery channel into the locked bucket
+        # reported where AWS Config would fail: every delivery channel into the locked bucket, by its
+        # own logical id
         plan = result.plan
         assert found == {(rule, f"{plan.name}-guardrails StackSet {plan.name}-config-baseline")} | {
             (rule, s.name) for s in plan.stacks if s.component == "management-baseline"}
+        assert {f.logical_id for f in findings} == {"DeliveryChannel"}
     else:
         assert found == {(rule, stack)}
 

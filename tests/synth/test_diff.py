@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 import yaml
@@ -16,7 +16,7 @@ from landing_zone.cli import cli
 from landing_zone.diff.build import Side, compare
 from landing_zone.diff.jsonout import render_json
 from landing_zone.diff.markdown import render_markdown
-from landing_zone.diff.model import DATA_LOSS, WARNING, ControlChange, Diff
+from landing_zone.diff.model import WARNING, ControlChange, Diff
 from landing_zone.plan import build_plan
 from tests.helpers import minimal, write
 

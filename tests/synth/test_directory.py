@@ -2,11 +2,13 @@
 order, the removal rule (retained resources, one roster), and no secret anywhere in cdk.out."""
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -398,7 +400,7 @@ def timeout_problems(template: dict) -> list[str]:
         function = res[props["ServiceToken"]["Fn::GetAtt"][0]]["Properties"]
         env = (function.get("Environment") or {}).get("Variables") or {}
 
-        def timeout(variable: str) -> int:
+        def timeout(variable: str, env: dict = env) -> int:
             return int(res[env[variable]["Fn::GetAtt"][0]]["Properties"].get("Timeout", 3))
 
         wait, longest = 0, int(function.get("Timeout", 3))
@@ -479,10 +481,8 @@ def scan(outdir: Path, secret_values: list[str]) -> list[str]:
         text = path.read_text(encoding="utf-8", errors="replace")
         problems += [f"{path.name}: contains a secret value" for v in secret_values if v in text]
         if path.suffix == ".json":
-            try:
+            with contextlib.suppress(ValueError):
                 problems += [f"{path.name}{f}" for f in secret_findings(json.loads(text))]
-            except ValueError:
-                pass
     return problems
 
 

@@ -7,11 +7,11 @@ import pytest
 
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.catalog import load_catalog
+from landing_zone.explain.deployed import read_deployed
 from landing_zone.explain.proofs import concrete, proof_values
 from landing_zone.plan.context import landing_zone_context
 from landing_zone.plan.guardrails import resolve_guardrails
 from landing_zone.plan.targets import Tree
-from landing_zone.explain.deployed import read_deployed
 from landing_zone.policy.evaluate import PolicyRef, evaluate, evaluate_policy_set
 from landing_zone.policy.request import Request
 from landing_zone.policy.templating import render

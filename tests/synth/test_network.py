@@ -7,7 +7,8 @@ import pytest
 
 from landing_zone.blueprint.load import load_blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
-from tests.synth.conftest import ROOT as REPO, SHIPPED
+from tests.synth.conftest import ROOT as REPO
+from tests.synth.conftest import SHIPPED
 
 BLUEPRINT = "enterprise"
 

@@ -7,7 +7,6 @@ from landing_zone.explain.deployed import read_deployed
 from landing_zone.explain.probes import planned_policies
 from tests.synth.conftest import SHIPPED
 
-
 EVALUATED = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
 
 

@@ -18,7 +18,7 @@ BLUEPRINTS = ["standard", "enterprise"]
 def stackset_templates(result) -> dict[str, dict]:
     out = {}
     for stack, template in result.templates().items():
-        for logical_id, resource in template["Resources"].items():
+        for _logical_id, resource in template["Resources"].items():
             if resource["Type"] == "AWS::CloudFormation::StackSet":
                 out[f"{stack}/{resource['Properties']['StackSetName']}"] = json.loads(
                     resource["Properties"]["TemplateBody"])

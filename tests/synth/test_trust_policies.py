@@ -5,8 +5,8 @@ from fnmatch import fnmatchcase
 
 import pytest
 
-from landing_zone.plan.principals import landing_zone_principals
 from landing_zone.explain.deployed import read_deployed
+from landing_zone.plan.principals import landing_zone_principals
 from landing_zone.policy.evaluate import evaluate
 from landing_zone.policy.request import Request
 

@@ -12,3 +12,10 @@ BIN = Path(sys.executable).parent
 def test_mypy_strict_is_clean():
     done = subprocess.run([str(BIN / "mypy")], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+
+
+def test_ruff_is_clean():
+    # The rules are in pyproject.toml ([tool.ruff.lint]); `ruff check --fix` repairs most findings.
+    done = subprocess.run([str(BIN / "ruff"), "check", "--output-format", "concise", "."], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]

@@ -1,16 +1,25 @@
 """Semantic checks: each is a function over the validated blueprint yielding issues; CHECKS lists them."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from landing_zone.blueprint.checks import accounts, guardrails, network, policies, references, regions, units
-from landing_zone.blueprint.checks import control_tower as tower_checks
+from landing_zone.blueprint.checks import (
+    accounts,
+    guardrails,
+    network,
+    network_services,
+    policies,
+    references,
+    regions,
+    transit,
+    units,
+)
 from landing_zone.blueprint.checks import baseline as baseline_checks
+from landing_zone.blueprint.checks import control_tower as tower_checks
 from landing_zone.blueprint.checks import directory as directory_checks
 from landing_zone.blueprint.checks import identity as identity_checks
 from landing_zone.blueprint.checks import keys as key_checks
 from landing_zone.blueprint.checks import logging as logging_checks
-from landing_zone.blueprint.checks import network_services, transit
 from landing_zone.blueprint.checks import remediation as remediation_checks
 from landing_zone.blueprint.checks import security as security_checks
 from landing_zone.blueprint.issues import Issue

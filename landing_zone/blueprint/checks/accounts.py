@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue
-from landing_zone.blueprint.regions import partition
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_unit, unit_paths
+from landing_zone.blueprint.regions import partition
 from landing_zone.blueprint.suggest import suggest
 
 # Organizations' own email pattern and length limits for CreateAccount.

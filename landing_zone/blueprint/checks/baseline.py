@@ -1,7 +1,7 @@
 """Checks of `account_baseline:`: the password policy within IAM's limits, a usable EBS key."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue, quote
 from landing_zone.blueprint.model import Blueprint

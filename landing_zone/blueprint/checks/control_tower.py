@@ -5,7 +5,7 @@ the control mapping and landing zone versions from the vendored snapshot (catalo
 """
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint

@@ -1,7 +1,8 @@
 """Checks of `guardrails:` against the catalog: known ids, mandatory controls, parameters."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from landing_zone.blueprint.issues import Issue, quote
 from landing_zone.blueprint.model import Blueprint

@@ -7,7 +7,7 @@ Policy documents and SAML metadata files are read by the plan (they live in file
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from landing_zone.blueprint.issues import Issue, Loc, quote

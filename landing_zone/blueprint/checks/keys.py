@@ -6,7 +6,7 @@ service names and the rotation period range (the model) are checked elsewhere.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint

@@ -3,7 +3,7 @@ log readers."""
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.checks.accounts import EMAIL_PATTERN
 from landing_zone.blueprint.cloudtrail import KNOWN_EVENTS, LOG_RETENTION_DAYS, trail_name_problems

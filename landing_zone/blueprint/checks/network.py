@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from itertools import combinations
-from typing import Iterator
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint

@@ -1,10 +1,10 @@
 """Checks of NAT gateways, VPC endpoints, DNS Firewall, IPAM and VPC templates."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from itertools import combinations
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 

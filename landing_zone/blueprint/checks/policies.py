@@ -1,7 +1,7 @@
 """Checks of `policies:` beyond their documents: names are keys of logical ids, so they are unique."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint

@@ -1,7 +1,7 @@
 """Checks that every `targets` / `share_with` and every `account:` names something declared."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.checks.network import names_management_account
 from landing_zone.blueprint.issues import Issue, Loc

@@ -1,7 +1,7 @@
 """Checks of `guardrails.remediate`: detective controls with a declared runbook, once per target."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.checks.guardrails import _parameters as parameters_issues
 from landing_zone.blueprint.issues import Issue

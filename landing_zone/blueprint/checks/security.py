@@ -1,7 +1,7 @@
 """Checks of `security:`: the delegated administrator, service names, regions and limits."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue, quote
 from landing_zone.blueprint.model import Blueprint

@@ -5,10 +5,11 @@ what they cannot resolve, so each mistake is reported once.
 """
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
+from collections.abc import Iterator
 from itertools import combinations
-from typing import Iterator
 
 from landing_zone.blueprint.checks.network import AZ_ID
 from landing_zone.blueprint.issues import Issue, Loc, quote
@@ -45,10 +46,8 @@ def _cidr_issue(value: str, loc: Loc, what: str) -> Issue | None:
     if network(value) is not None:
         return None
     hint = "write an IPv4 network address and prefix length, e.g. 192.168.0.0/16"
-    try:
+    with contextlib.suppress(ValueError):
         hint = f"host bits are set; did you mean {ipaddress.ip_network(value, strict=False)}?"
-    except ValueError:
-        pass
     return Issue("cidr-invalid", f"{what} {quote(value)} is not an IPv4 network", hint=hint, loc=loc)
 
 
@@ -291,7 +290,7 @@ def remote_attachments_share_defaults(bp: Blueprint) -> Iterator[Issue]:
     """VPC templates' attachments (made in accounts nobody names in advance) are routed by the
     gateway's default association and propagation route tables: one association table and at most
     one propagation table, the same for every template of the gateway."""
-    for i, gateway in enumerate(bp.network.transit_gateways):
+    for _i, gateway in enumerate(bp.network.transit_gateways):
         remote = [a for a in gateway_attachments(bp, gateway).values() if a.remote]
         if not remote or not gateway.route_tables:
             continue

@@ -1,7 +1,7 @@
 """Checks of the OU tree: names, sibling uniqueness, depth."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from landing_zone.blueprint.issues import Issue
 from landing_zone.blueprint.model import Blueprint

@@ -21,7 +21,7 @@ class GuardrailEnable(Targets):
                                        "declared parameters. Default: the catalog defaults.")
 
     @model_validator(mode="after")
-    def _one_selector(self) -> "GuardrailEnable":
+    def _one_selector(self) -> GuardrailEnable:
         if (self.level is None) == (self.control is None):
             raise ValueError("give exactly one of 'level' or 'control'")
         return self
@@ -96,7 +96,7 @@ class Policy(Model):
                              "Default: nowhere (created but not attached).")
 
     @model_validator(mode="after")
-    def _one_source(self) -> "Policy":
+    def _one_source(self) -> Policy:
         if (self.file is None) == (self.document is None):
             raise ValueError("give exactly one of 'file' or 'document'")
         return self

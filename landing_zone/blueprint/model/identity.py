@@ -85,7 +85,7 @@ class InlinePolicy(Model):
                                             "file or document.")
 
     @model_validator(mode="after")
-    def _one_source(self) -> "InlinePolicy":
+    def _one_source(self) -> InlinePolicy:
         if (self.file is None) == (self.document is None):
             raise ValueError("give exactly one of 'file' or 'document'")
         return self
@@ -129,7 +129,7 @@ class Assignment(Model):
     targets: Targets = Field(description="Accounts and OUs (recursively) to assign in. Required.")
 
     @model_validator(mode="after")
-    def _one_principal(self) -> "Assignment":
+    def _one_principal(self) -> Assignment:
         if (self.group_id is None) == (self.user_id is None):
             raise ValueError("give exactly one of 'group_id' or 'user_id'")
         return self

@@ -32,7 +32,7 @@ class Unit(Model):
         "logical id and id and updates its Name in place. Keep it for as long as the OU exists. An OU "
         "cannot move to another parent (ParentId is create-only), so this is a name, never a path. "
         "Default: the OU was never renamed.")
-    units: list["Unit"] = Field(default_factory=list, description="Child OUs. Default: none.")
+    units: list[Unit] = Field(default_factory=list, description="Child OUs. Default: none.")
 
 
 class AccountTemplate(Model):

@@ -2,7 +2,7 @@
 named by a native AWS::KMS::Alias whose TargetKeyId is the custom resource's KeyId."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam

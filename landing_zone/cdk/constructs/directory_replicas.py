@@ -1,7 +1,7 @@
 """DirectoryReplicas: region replication of an Enterprise directory (handlers/directory_region.py)."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam

@@ -1,8 +1,8 @@
 """HandlerProvider: a landing-zone handler (landing_zone/handlers/) behind CDK's Provider framework."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import aws_cdk as cdk
 from aws_cdk import aws_iam as iam
@@ -24,6 +24,7 @@ HANDLER_TIMEOUT = 120
 MARGIN = 300
 QUERY_INTERVAL = 30
 MAX_WAIT = 3000
+DEFAULT_TOTAL_TIMEOUT = cdk.Duration.seconds(MAX_WAIT)
 
 
 def handler_code() -> lambda_.Code:
@@ -50,7 +51,7 @@ class HandlerProvider(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, module: str, function_name: str,
                  statements: Sequence[iam.PolicyStatement], waits: bool,
-                 total_timeout: cdk.Duration = cdk.Duration.seconds(MAX_WAIT)) -> None:
+                 total_timeout: cdk.Duration = DEFAULT_TOTAL_TIMEOUT) -> None:
         super().__init__(scope, id_)
         wait_seconds = int(total_timeout.to_seconds()) if waits else 0
         self.service_timeout = service_timeout(handler_seconds=HANDLER_TIMEOUT, wait_seconds=wait_seconds)

@@ -9,7 +9,6 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from landing_zone.cdk.partition import partition_of
-
 from landing_zone.plan.logging import LogArchivePlan
 
 

@@ -8,7 +8,6 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from landing_zone.cdk.partition import partition_of
-
 from landing_zone.plan.logging import LogArchivePlan
 
 

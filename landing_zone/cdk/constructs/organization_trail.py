@@ -10,7 +10,6 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from landing_zone.cdk.partition import partition_of
-
 from landing_zone.plan.logging import OrganizationTrailPlan
 
 

@@ -3,7 +3,7 @@ or one), a transit gateway attachment and the routes to it, flow logs; then (`as
 Firewall rule groups and Route 53 Profile, which other VPCs of the stack may make."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2

@@ -2,7 +2,7 @@
 then (`route`) its associations, propagations and routes once the stack's VPC attachments exist."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_directconnect as directconnect

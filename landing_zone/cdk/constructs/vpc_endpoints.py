@@ -3,7 +3,7 @@ its gateway endpoints, the Route 53 Profile that shares the endpoints' names, an
 endpoint (DNS from the VPC and the networks it routes to its transit gateway)."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_ec2 as ec2

@@ -19,7 +19,7 @@ class PlannedStack(cdk.Stack):
     wrong stack class."""
 
     payload_type: ClassVar[type | tuple[type, ...]]
-    _by_payload: ClassVar[dict[type, type["PlannedStack"]]] = {}
+    _by_payload: ClassVar[dict[type, type[PlannedStack]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -30,7 +30,7 @@ class PlannedStack(cdk.Stack):
             PlannedStack._by_payload[kind] = cls
 
     @classmethod
-    def for_stack(cls, stack: StackPlan) -> type["PlannedStack"]:
+    def for_stack(cls, stack: StackPlan) -> type[PlannedStack]:
         return PlannedStack._by_payload[type(stack.payload)]
 
     def __init__(self, scope: Construct, *, plan: Plan, stack: StackPlan, **kwargs: Any) -> None:

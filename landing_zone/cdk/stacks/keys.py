@@ -1,7 +1,7 @@
 """KeysStack (a key owner's account, one region): primary keys and replicas of primaries elsewhere."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from constructs import Construct

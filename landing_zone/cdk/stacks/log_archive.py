@@ -2,7 +2,7 @@
 the blueprint's keys serve both the bucket and the trail), reader role."""
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import aws_cdk as cdk
 from aws_cdk import aws_kms as kms

@@ -5,11 +5,10 @@ from __future__ import annotations
 import aws_cdk as cdk
 from constructs import Construct
 
-from landing_zone.cdk.partition import partition_of
-
 from landing_zone.cdk.constructs.cis_alarms import CisAlarms
 from landing_zone.cdk.constructs.encrypted_topic import EncryptedTopic
 from landing_zone.cdk.constructs.organization_trail import OrganizationTrail
+from landing_zone.cdk.partition import partition_of
 from landing_zone.cdk.stacks.base import PlannedStack
 from landing_zone.plan import Plan, StackPlan
 from landing_zone.plan.logging import OrganizationTrailPlan

@@ -8,9 +8,10 @@ fuzz_hostile.py (the hand-written list) and fuzz_mutations.py (seeded mutations)
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 

@@ -189,9 +189,9 @@ def test_bad_blueprint_reports_exactly_the_expected_issues(case: Case) -> None:
 
     # Where the issue is about a value, the message quotes the value received.
     by_key: dict[Key, list[Issue]] = {}
-    for issue, key in zip(issues, actual):
+    for issue, key in zip(issues, actual, strict=False):
         by_key.setdefault(key, []).append(issue)
-    for expected, key in zip(case.issues, case.keys):
+    for expected, key in zip(case.issues, case.keys, strict=False):
         if "value" in expected:
             for issue in by_key[key]:
                 assert str(expected["value"]) in issue.message, (

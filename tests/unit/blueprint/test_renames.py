@@ -1,7 +1,8 @@
 """Renames (`renamed_from`): the id a renamed OU or account keeps, and every rename mistake, table-driven."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import yaml

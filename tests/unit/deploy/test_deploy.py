@@ -57,7 +57,7 @@ def deploys(calls: list[dict]) -> list[list[str]]:
     for call in calls:
         args = call["args"]
         if args[0] == "deploy":
-            out.append([a for a in args[args.index("blueprint=" + args[args.index("-c") + 1][10:]) + 1:]])
+            out.append(list(args[args.index("blueprint=" + args[args.index("-c") + 1][10:]) + 1:]))
     return out
 
 

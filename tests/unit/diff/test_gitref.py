@@ -71,13 +71,12 @@ def test_a_relative_blueprint_path(repo, monkeypatch):
 ], ids=["unknown-ref", "option-like-ref", "blueprint-new-since"])
 def test_bad_refs_and_paths(repo, ref, blueprint, message):
     (repo / "blueprints" / "new.yaml").write_text("x")
-    with pytest.raises(GitRefError, match=message.replace("(", r"\(")):
-        with checkout(ref, repo / blueprint):
-            pass
+    with pytest.raises(GitRefError, match=message.replace("(", r"\(")), checkout(ref, repo / blueprint):
+        pass
 
 
 def test_outside_a_repository(tmp_path):
     (tmp_path / "acme.yaml").write_text("x")
-    with pytest.raises(GitRefError, match=r"--base HEAD: .*acme.yaml is not in a git repository"):
-        with checkout("HEAD", tmp_path / "acme.yaml"):
-            pass
+    with pytest.raises(GitRefError, match=r"--base HEAD: .*acme.yaml is not in a git repository"), \
+            checkout("HEAD", tmp_path / "acme.yaml"):
+        pass

@@ -8,8 +8,18 @@ import pytest
 
 from landing_zone.diff.jsonout import render_json
 from landing_zone.diff.markdown import LIMIT, code, render_markdown
-from landing_zone.diff.model import (DATA_LOSS, WARNING, ControlChange, DecisionChange, Diff, ResourceChange, Risk,
-                                     StackDiff, StatementChange, Summary)
+from landing_zone.diff.model import (
+    DATA_LOSS,
+    WARNING,
+    ControlChange,
+    DecisionChange,
+    Diff,
+    ResourceChange,
+    Risk,
+    StackDiff,
+    StatementChange,
+    Summary,
+)
 from landing_zone.diff.text import render_text
 
 ENV = "aws://111111111111/us-east-1"

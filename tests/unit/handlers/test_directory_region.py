@@ -4,7 +4,7 @@ pinned test dependencies lack), so those calls and ListExports are answered by b
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
@@ -19,7 +19,7 @@ PHYSICAL_ID = f"{DIRECTORY}/{REPLICA}"
 PROPS = {"DirectoryId": DIRECTORY, "RegionName": REPLICA, "VpcExportName": "acme-vpc-ids-eu-id",
          "SubnetExportNames": ["acme-vpc-ids-eu-subnet-x-id", "acme-vpc-ids-eu-subnet-y-id"]}
 NOT_THERE = {"RegionsDescription": []}
-NOW = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 EXPORTS = {"Exports": [{"Name": name, "Value": value, "ExportingStackId": "x"} for name, value in (

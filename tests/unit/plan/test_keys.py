@@ -102,7 +102,7 @@ def test_only_the_owning_account_administrators_get_kms_star(tmp_path):
                 if any(a in ("kms:*", "*") for a in actions):
                     assert statement["Sid"] == "KeyAdministration"
                     assert statement["Principal"] == {"AWS": "arn:aws:iam::222222222222:root"}
-                assert "Deny" != statement["Effect"]
+                assert statement["Effect"] != "Deny"
 
 
 def test_cloudtrail_encrypts_only_for_the_organization_trail(tmp_path):

@@ -1,7 +1,7 @@
 """Condition operators, one family at a time (reference_policies_elements_condition_operators)."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -100,7 +100,7 @@ def test_numeric_policy_value_must_be_a_number():
     ("DateLessThanEquals", "2020-01-01", "2020-01-01T00:00:00Z", True),     # date only = midnight UTC
     ("DateGreaterThan", "2020-01-01T00:00:01Z", "2020-06-01T12:00:00Z", True),
     ("DateGreaterThanEquals", "2020-01-01T00:00:00Z", "2020-01-01T01:00:00+01:00", True),
-    ("DateGreaterThan", "2020-01-01T00:00:00Z", datetime(2021, 1, 1, tzinfo=timezone.utc), True),
+    ("DateGreaterThan", "2020-01-01T00:00:00Z", datetime(2021, 1, 1, tzinfo=UTC), True),
     ("DateLessThan", "2020-01-01T00:00:00Z", "garbage", False),
 ])
 def test_date_operators(op, policy, value, expected):

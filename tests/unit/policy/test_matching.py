@@ -29,7 +29,7 @@ def reference_arn(pattern: str, value: str) -> bool:
     if len(parts) < 6:
         return reference(pattern, value)
     values = value.split(":", 5)
-    return len(values) == 6 and all(reference(p, v) for p, v in zip(parts, values))
+    return len(values) == 6 and all(reference(p, v) for p, v in zip(parts, values, strict=False))
 
 
 # regex metacharacters on purpose; the private-use placeholders of matching.py are never generated

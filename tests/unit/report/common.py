@@ -1,14 +1,14 @@
 """Shared helpers for the report tests: load a blueprint, build its plan and its report."""
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from landing_zone.blueprint.load import LoadedBlueprint, load_blueprint
+from landing_zone.explain.probes import read_probes
 from landing_zone.plan import Plan, build_plan
 from landing_zone.report import Report, build_report
-from landing_zone.explain.probes import read_probes
 
 ROOT = Path(__file__).resolve().parents[3]
 SHIPPED = {"standard": ROOT / "blueprints/standard.yaml", "enterprise": ROOT / "blueprints/enterprise.yaml"}
@@ -20,6 +20,6 @@ def report_for(path: Path, variables: dict[str, Any] | None = None) -> tuple[Loa
     return loaded, plan, build_report(loaded, plan, read_probes(None))
 
 
-@lru_cache(maxsize=None)
+@cache
 def shipped(name: str) -> tuple[LoadedBlueprint, Plan, Report]:
     return report_for(SHIPPED[name])

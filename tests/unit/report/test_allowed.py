@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from landing_zone.explain.probes import Probe, planned_policies, read_probes
 from landing_zone.explain.proofs import stand_in_id
 from landing_zone.explain.requests import DEFAULT_PROBES, UsageError, build_request, decide
-from landing_zone.explain.probes import Probe, planned_policies, read_probes
 from landing_zone.report.allowed import evaluate_probes
 from tests.unit.report.common import shipped
 
@@ -61,7 +61,7 @@ def test_table_matches_the_evaluator_cell_by_cell(name):
     assert [r.account for r in report.allowed.rows] == ["management"] + [a.name for a in plan.accounts]
     for row in report.allowed.rows[1:]:
         account_id = plan.account(row.account).id or stand_in_id(row.account)
-        for probe, cell in zip(report.allowed.probes, row.cells):
+        for probe, cell in zip(report.allowed.probes, row.cells, strict=False):
             principal = probe.principal.replace("{account}", account_id) if probe.principal else None
             request = build_request(plan, row.account, probe.action, probe.region, probe.resource, principal,
                                     dict(probe.context))

@@ -8,9 +8,9 @@ from html import unescape
 import pytest
 import yaml
 
+from landing_zone.explain.probes import Probe, read_probes
 from landing_zone.plan import Phase
 from landing_zone.report import build_report, render_report
-from landing_zone.explain.probes import Probe, read_probes
 from tests.helpers import minimal, write
 from tests.unit.report.common import ROOT, report_for, shipped
 

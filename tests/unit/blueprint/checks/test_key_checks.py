@@ -1,7 +1,7 @@
 """Key checks, table-driven: rotation the synthesis requires, and secrets without a customer managed key."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

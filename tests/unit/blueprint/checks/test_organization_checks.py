@@ -1,7 +1,7 @@
 """Organization checks, table-driven: one mutation of a valid blueprint → the exact issues."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 

@@ -2,7 +2,7 @@
 valid routed network → the exact issues (the golden bad inputs hold one case per code besides)."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 
