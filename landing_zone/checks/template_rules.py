@@ -143,6 +143,58 @@ def imports_exported_earlier(plan: Plan, templates: Templates) -> Iterator[Templ
                                       "deployed before it")
 
 
+def _stack_outputs(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Fn::GetStackOutput" and isinstance(value, dict):
+                yield value
+            else:
+                yield from _stack_outputs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _stack_outputs(value)
+
+
+def stack_outputs_read_earlier(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
+    """Every Fn::GetStackOutput (a weak reference: CloudFormation reads the output when the reader
+    deploys, and nothing stops the producer changing later) names an output its stack declares, in
+    the producer's own region and account, and the producer deploys before the reader."""
+    rank = {name: i for i, (name, *_rest) in enumerate(PHASES)}
+    stacks = {s.name: s for s in plan.stacks}
+    for name, template in sorted(templates.items()):
+        stack = stacks.get(name)
+        if stack is None:
+            continue
+        seen: set[str] = set()
+        for reference in _stack_outputs([template.get("Resources", {}), template.get("Outputs", {})]):
+            producer_name, output = reference.get("StackName"), reference.get("OutputName")
+            if not isinstance(producer_name, str) or not isinstance(output, str):
+                continue     # a computed name is not ours to check
+            region = reference.get("Region", stack.region)
+            key = f"{producer_name}/{output}@{region}"
+            if key in seen:
+                continue
+            seen.add(key)
+            producer = stacks.get(producer_name)
+            declared = templates.get(producer_name, {}).get("Outputs", {})
+            if producer is None or output not in declared:
+                yield TemplateFinding("stack-output-missing", name, "", f"reads output {output} of "
+                                      f"{producer_name}, which " + ("is no stack of this landing zone"
+                                                                    if producer is None else "does not declare it"))
+            elif region != producer.region:
+                yield TemplateFinding("stack-output-missing", name, "", f"reads {producer_name}/{output} in "
+                                      f"{region}, but that stack deploys to {producer.region}")
+            elif producer.account_id != stack.account_id and "RoleArn" not in reference:
+                yield TemplateFinding("stack-output-missing", name, "", f"reads {producer_name}/{output} of "
+                                      f"account {producer.account_id} without a RoleArn; CloudFormation looks "
+                                      f"in account {stack.account_id}")
+            elif producer_name != name and not (
+                    rank[PHASE_OF[producer.component]] < rank[PHASE_OF[stack.component]]
+                    or producer_name in stack.depends_on):
+                yield TemplateFinding("stack-output-order", name, "", f"reads {producer_name}/{output}, which "
+                                      "is not deployed before it")
+
+
 def stacksets_wait_for_baseline(plan: Plan, templates: Templates) -> Iterator[TemplateFinding]:
     """A new account receives every StackSet on its own: detective and proactive StackSets name the
     baseline in AutoDeployment.DependsOn, so the recorder exists before any Config rule. The VPC
@@ -215,7 +267,7 @@ def control_tower_chains(plan: Plan, templates: Templates) -> Iterator[TemplateF
 RULES: tuple[Callable[[Plan, Templates], Iterator[TemplateFinding]], ...] = (
     control_tower_chains,
     config_delivery_without_object_lock, bucket_keys_by_arn, custom_resource_timeouts, one_account_chain,
-    imports_exported_earlier, stacksets_wait_for_baseline, resource_types_exist_in_their_region,
+    imports_exported_earlier, stack_outputs_read_earlier, stacksets_wait_for_baseline, resource_types_exist_in_their_region,
 )
 
 

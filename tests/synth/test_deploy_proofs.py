@@ -127,6 +127,18 @@ def _first(template, kind):
     return next(k for k, v in template["Resources"].items() if v["Type"] == kind)
 
 
+def _references(node, function):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == function:
+                yield value
+            else:
+                yield from _references(value, function)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value, function)
+
+
 def _mutation(result, rule):
     """(stack, change) that reintroduces one finding of the review into a synthesized template."""
     plan = result.plan
@@ -152,6 +164,13 @@ def _mutation(result, rule):
         stack = f"{name}-audit"
         bus = _first(templates[stack], "AWS::Events::EventBus")
         return stack, _set(["Resources", bus, "Properties", "Description"], {"Fn::ImportValue": "nobody-exports-this"})
+    if rule == "stack-output-missing":
+        stack = f"{name}-log-archive"
+
+        def rename_output(template):
+            for reference in _references(template, "Fn::GetStackOutput"):
+                reference["OutputName"] = "NoSuchOutput"
+        return stack, rename_output
     if rule == "stackset-order":
         stack = f"{name}-guardrails"
         detective = next(k for k, v in templates[stack]["Resources"].items()
@@ -170,7 +189,7 @@ def _mutation(result, rule):
 
 
 @pytest.mark.parametrize("rule", ["config-object-lock", "bucket-key-alias", "account-chain", "import-without-export",
-                                  "stackset-order", "custom-resource-timeout", "resource-type-unavailable"])
+                                  "stack-output-missing", "stackset-order", "custom-resource-timeout", "resource-type-unavailable"])
 def test_template_rules_catch_what_would_fail_the_first_deploy(synthesized, tmp_path, rule):
     result = synthesized("enterprise")
     assert template_findings(result.plan, result.templates()) == []
@@ -189,6 +208,23 @@ def test_template_rules_catch_what_would_fail_the_first_deploy(synthesized, tmp_
         assert {f.logical_id for f in findings} == {"DeliveryChannel"}
     else:
         assert found == {(rule, stack)}
+
+
+def test_a_weak_reference_to_a_stack_deployed_later_is_found(synthesized):
+    # The replica's keys stack waits for the primary's; a primary reading the replica's output would
+    # deploy with a value that does not exist yet.
+    result = synthesized("enterprise")
+    templates = json.loads(json.dumps(result.templates()))
+    primary, replica = "globex-keys-log-archive-us-east-1", "globex-keys-log-archive-eu-west-1"
+    templates[replica].setdefault("Outputs", {})["ReplicaArn"] = {"Value": "arn"}
+    key = _first(templates[primary], "AWS::KMS::Key")
+    templates[primary]["Resources"][key]["Properties"]["Description"] = {"Fn::GetStackOutput": {
+        "StackName": replica, "OutputName": "ReplicaArn", "Region": "eu-west-1"}}
+    assert [(f.rule, f.stack) for f in template_findings(result.plan, templates)] == [
+        ("stack-output-order", primary)]
+    templates[primary]["Resources"][key]["Properties"]["Description"]["Fn::GetStackOutput"]["Region"] = "us-east-1"
+    assert [(f.rule, f.stack, f.message.split(", but")[0]) for f in template_findings(result.plan, templates)] == [
+        ("stack-output-missing", primary, f"reads {replica}/ReplicaArn in us-east-1")]
 
 
 def test_a_custom_scp_that_blocks_the_landing_zone_fails_the_synthesis(tmp_path):
