@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-import cfnlint
-
-_SCHEMAS = Path(cfnlint.__file__).parent / "data" / "schemas"
+# Located, not imported: importing cfnlint costs about half a second (sympy, networkx) on every
+# synthesis, and only its data files are read here.
+_SPEC = find_spec("cfnlint")
+assert _SPEC is not None and _SPEC.origin is not None, "cfn-lint is a pinned dependency"
+_SCHEMAS = Path(_SPEC.origin).parent / "data" / "schemas"
 # What CloudFormation needs to do to a resource when it deploys, updates or deletes it.
 DEPLOY_HANDLERS = ("create", "update", "delete")
 
