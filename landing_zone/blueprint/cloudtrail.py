@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 API_CALL = "AWS API Call via CloudTrail"
 CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail"
@@ -27,8 +28,8 @@ class KnownEvent:
         """EventBridge `source`: aws.<service> (the sign-in service is aws.signin)."""
         return "aws." + self.event_source.split(".", 1)[0]
 
-    def pattern(self) -> dict:
-        detail: dict = {"eventSource": [self.event_source], "eventName": [self.event_name]}
+    def pattern(self) -> dict[str, Any]:
+        detail: dict[str, Any] = {"eventSource": [self.event_source], "eventName": [self.event_name]}
         if self.root_only:
             detail["userIdentity"] = {"type": ["Root"]}
         return {"source": [self.source], "detail-type": [self.detail_type], "detail": detail}

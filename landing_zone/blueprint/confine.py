@@ -6,6 +6,7 @@ import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from landing_zone.blueprint import limits
 
@@ -41,7 +42,7 @@ class Scope:
     roots: tuple[Path, ...]
 
     @classmethod
-    def of(cls, blueprint: str | os.PathLike, allow_dirs: Iterable[str | os.PathLike] = ()) -> Scope:
+    def of(cls, blueprint: str | os.PathLike[str], allow_dirs: Iterable[str | os.PathLike[str]] = ()) -> Scope:
         folders = [Path(blueprint).absolute().parent, *(Path(d).absolute() for d in allow_dirs)]
         return cls(tuple(dict.fromkeys(Path(os.path.realpath(f)) for f in folders)))
 
@@ -110,7 +111,7 @@ def read_operator_file(path: Path, written: str) -> str:
     return _decode(data, written)
 
 
-def _bounded(handle, written: str) -> bytes:
+def _bounded(handle: BinaryIO, written: str) -> bytes:
     cap = limits.MAX_FILE_BYTES
     data = handle.read(cap + 1)   # never more, whatever size the file claims
     if len(data) > cap:

@@ -9,10 +9,11 @@ from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.jsonpos import json_problem
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.policy.document import ORGANIZATIONS_LIMITS, minify
+from landing_zone.policy.elements import Kind
 from landing_zone.policy.grammar import check_grammar
 from landing_zone.policy.lint import lint_document
 
-LINT_KIND = {"service_control": "scp", "resource_control": "rcp"}
+LINT_KIND: dict[str, Kind] = {"service_control": "scp", "resource_control": "rcp"}
 NOT_JSON_HINT = ("quote it (\"2024-01-01\", \"1\"): a policy document is JSON, and YAML types unquoted dates, "
                  "numbers and booleans")
 
@@ -44,7 +45,9 @@ def not_json_issues(bp: Blueprint, files: NamedFiles) -> list[Issue]:
             issues.append(Issue("policy-not-json", message, hint=NOT_JSON_HINT, loc=loc + where))
     for written, loc in json_references(bp):
         named = files.json.get(written)
-        problem = json_problem(named.content) if named is not None else None
+        if named is None:
+            continue
+        problem = json_problem(named.content)
         if problem is not None:
             where, message = problem
             issues.append(named.place(Issue("policy-not-json", message, hint="write a JSON number, or quote it",
@@ -52,9 +55,9 @@ def not_json_issues(bp: Blueprint, files: NamedFiles) -> list[Issue]:
     return issues
 
 
-def load_policy_documents(bp: Blueprint, files: NamedFiles) -> tuple[dict[str, dict], list[Issue]]:
+def load_policy_documents(bp: Blueprint, files: NamedFiles) -> tuple[dict[str, dict[str, Any]], list[Issue]]:
     """policies[].name → document; a problem inside a JSON file is reported at its line in that file."""
-    documents: dict[str, dict] = {}
+    documents: dict[str, dict[str, Any]] = {}
     issues: list[Issue] = []
     for i, policy in enumerate(bp.policies):
         named = None
@@ -62,7 +65,7 @@ def load_policy_documents(bp: Blueprint, files: NamedFiles) -> tuple[dict[str, d
             document, loc = policy.document, ("policies", i, "document")
         else:
             loc = ("policies", i, "file")
-            named = files.json.get(policy.file)
+            named = files.json.get(policy.file) if policy.file is not None else None
             if named is None:     # the loader has reported why it could not be read
                 continue
             document = named.content

@@ -135,9 +135,9 @@ def _domain_file(written: str, loc: Loc, scope: Scope) -> tuple[NamedFile | None
     issues = []
     domains = []
     for line, domain in parse_domain_lines(text):
-        problem = domain_problem(domain)
-        if problem:
-            issues.append(Issue("dns-firewall-domain-invalid", f"domain {quote(domain)} {problem}",
+        reason = domain_problem(domain)
+        if reason:
+            issues.append(Issue("dns-firewall-domain-invalid", f"domain {quote(domain)} {reason}",
                                 hint=DOMAIN_HINT, file=display, line=line, loc=loc))
         else:
             domains.append(domain)

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named
-from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.renames import (
     account_aliases,
     conflict,
@@ -78,7 +78,7 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None)
     if not isinstance(org, dict) or not ids or smap is None:
         return issues
 
-    def merge(target: dict, key: str, known: Any, where: tuple, what: str) -> None:
+    def merge(target: dict[str, Any], key: str, known: Any, where: Loc, what: str) -> None:
         if not isinstance(known, str):
             return
         if target.get(key) is None:
@@ -96,7 +96,8 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None)
             merge(org, key, ids[key], (key,), f"organization.{key}")
     # A renamed OU or account keeps its id: recorded under its new name (after `lz sync`), else
     # under the name it had (the OU's path before it or an OU above it was renamed).
-    unit_ids = ids.get("units") if isinstance(ids.get("units"), dict) else {}
+    raw_unit_ids = ids.get("units")
+    unit_ids: dict[str, Any] = raw_unit_ids if isinstance(raw_unit_ids, dict) else {}
     units = list(raw_units(org.get("units")))
     for ref in units:
         hits = recorded(ref.aliases, unit_ids)
@@ -107,8 +108,9 @@ def merge_ids(data: dict[str, Any], ids: dict[str, Any], smap: SourceMap | None)
             alias, ident = hits[0]
             merge(ref.unit, "id", ident, ("units", alias),
                   f"OU {ref.path!r}" + (f" (recorded as {alias!r})" if alias != ref.path else ""))
-    account_ids = ids.get("accounts") if isinstance(ids.get("accounts"), dict) else {}
-    accounts = org.get("accounts") if isinstance(org.get("accounts"), list) else []
+    raw_account_ids, raw_accounts = ids.get("accounts"), org.get("accounts")
+    account_ids: dict[str, Any] = raw_account_ids if isinstance(raw_account_ids, dict) else {}
+    accounts: list[Any] = raw_accounts if isinstance(raw_accounts, list) else []
     # The raw data is not validated yet: a name may be a list or a mapping (unhashable).
     for i, aliases in account_aliases(accounts).items():
         account = accounts[i]

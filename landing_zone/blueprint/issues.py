@@ -45,7 +45,7 @@ class Issue:
     def with_message(self, message: str) -> Issue:
         return replace(self, message=message)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[bool, str, int, str, str, str]:
         # File order; the note that more issues were left out comes last.
         return (self.code == "too-many-issues", self.file, self.line or 0, self.path, self.code, self.message)
 

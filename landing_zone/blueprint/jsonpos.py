@@ -19,7 +19,7 @@ def json_lines(text: str) -> dict[Loc, int]:
     Iterative, so a deeply nested document costs no recursion; json.loads has already accepted it.
     """
     lines: dict[Loc, int] = {}
-    stack: list[list] = []           # [loc, is_object, next index, pending key]
+    stack: list[list[Any]] = []           # [loc, is_object, next index, pending key]
     line, last = 1, 0
     for match in _TOKEN.finditer(text):
         token, start = match.group(), match.start()
@@ -92,7 +92,7 @@ def pointer_loc(document: Any, pointer: str) -> Loc:
     return loc
 
 
-def _index(items: list, label: str) -> int | None:
+def _index(items: list[Any], label: str) -> int | None:
     if label.isdigit() and len(label) < 10 and int(label) < len(items):
         return int(label)
     return next((i for i, item in enumerate(items) if isinstance(item, dict) and item.get("Sid") == label), None)

@@ -37,7 +37,7 @@ class LoadedBlueprint:
     data: dict[str, Any]
     source: SourceMap
     warnings: list[Issue] = field(default_factory=list)
-    documents: dict[str, dict] = field(default_factory=dict)   # policies[].name → document
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)   # policies[].name → document
     variables: Mapping[str, Any] = field(default_factory=dict)  # the Jinja2 variables it was rendered with
     files: NamedFiles = field(default_factory=NamedFiles)      # every file it names, read and parsed
     scope: Scope | None = None                                  # the folders those files may come from
@@ -47,16 +47,16 @@ class LoadedBlueprint:
         return _located(issues, self.data, self.source)
 
 
-def render_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None,
-                     allow_dirs: Iterable[str | os.PathLike] = ()) -> Rendered:
+def render_blueprint(path: str | os.PathLike[str], variables: Mapping[str, Any] | None = None,
+                     allow_dirs: Iterable[str | os.PathLike[str]] = ()) -> Rendered:
     try:
         return render_file(Path(path), variables or {}, Scope.of(path, allow_dirs))
     except RenderIssue as exc:
         raise BlueprintError(exc.issues) from None
 
 
-def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None = None,
-                   allow_dirs: Iterable[str | os.PathLike] = ()) -> LoadedBlueprint:
+def load_blueprint(path: str | os.PathLike[str], variables: Mapping[str, Any] | None = None,
+                   allow_dirs: Iterable[str | os.PathLike[str]] = ()) -> LoadedBlueprint:
     """Everything wrong is collected and raised once as BlueprintError; nothing is half-loaded.
 
     Files the blueprint names (includes, policy files, SAML metadata) must lie in its folder or in
@@ -98,8 +98,8 @@ def load_blueprint(path: str | os.PathLike, variables: Mapping[str, Any] | None 
                            dict(variables or {}), files, scope)
 
 
-def load_with_variables(path: str | os.PathLike, pairs: list[str], vars_file: str | None,
-                        allow_dirs: Iterable[str | os.PathLike] = ()) -> LoadedBlueprint:
+def load_with_variables(path: str | os.PathLike[str], pairs: list[str], vars_file: str | None,
+                        allow_dirs: Iterable[str | os.PathLike[str]] = ()) -> LoadedBlueprint:
     """Entry point for the CLI and the CDK app: NAME=value pairs and a vars file, then load."""
     return load_blueprint(path, parse_variables(pairs, vars_file), allow_dirs)
 

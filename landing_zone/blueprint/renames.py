@@ -29,14 +29,14 @@ class RawUnit:
     the ids file may predate the rename of the OU or of any OU above it)."""
 
     path: str
-    unit: dict
+    unit: dict[str, Any]
     loc: Loc                    # raw location under `organization`
-    parent: dict | None         # the parent OU's raw mapping, None under the root
+    parent: dict[str, Any] | None   # the parent OU's raw mapping, None under the root
     aliases: tuple[str, ...]
 
 
 def raw_units(units: Any, prefix: str = "", aliases: tuple[str, ...] = ("",), loc: Loc = ("units",),
-              parent: dict | None = None) -> Iterator[RawUnit]:
+              parent: dict[str, Any] | None = None) -> Iterator[RawUnit]:
     if not isinstance(units, list):
         return
     named = [(i, u) for i, u in enumerate(units) if isinstance(u, dict) and isinstance(u.get("name"), str)]
@@ -66,11 +66,11 @@ def account_aliases(accounts: list[Any]) -> dict[int, tuple[str, ...]]:
     return {i: (a["name"],) + ((a["renamed_from"],) if _old(a) in previous else ()) for i, a in named}
 
 
-def _old(entry: dict) -> str | None:
+def _old(entry: dict[str, Any]) -> str | None:
     return entry["renamed_from"] if isinstance(entry.get("renamed_from"), str) else None
 
 
-def _previous(entries: list[dict]) -> set[str]:
+def _previous(entries: list[dict[str, Any]]) -> set[str]:
     """The `renamed_from` values among siblings that are no current name and claimed once."""
     current = {e["name"] for e in entries}
     olds = Counter(e["renamed_from"] for e in entries if isinstance(e.get("renamed_from"), str))
@@ -94,7 +94,7 @@ def conflict(what: str, loc: Loc, hits: list[tuple[str, str]], smap: SourceMap) 
              f"name; otherwise the line of {new!r} is stale: {FORGET}", loc=loc)
 
 
-def undeclared_account_renames(accounts: list[dict], ids: dict[str, Any], smap: SourceMap) -> Iterator[Issue]:
+def undeclared_account_renames(accounts: list[Any], ids: dict[str, Any], smap: SourceMap) -> Iterator[Issue]:
     """An account without an id while the ids file records an id under a name no account has (or one
     whose id is recorded under such a name) is most likely a rename without `renamed_from`: it would
     create a new account and leave the old one outside CloudFormation."""
@@ -146,9 +146,9 @@ def undeclared_unit_renames(tree: Any, ids: dict[str, Any], smap: SourceMap) -> 
     by_id = {ident: path for path, ident in sorted(orphans.items())}
     under: dict[str, dict[str, str]] = {}        # parent path → orphans under it
     named: dict[str, list[str]] = {}             # OU name → orphan paths ending with it
-    for path, ident in sorted(orphans.items()):
+    for path, orphan_id in sorted(orphans.items()):
         parent, _, last = path.rpartition("/")
-        under.setdefault(parent, {})[path] = ident
+        under.setdefault(parent, {})[path] = orphan_id
         named.setdefault(last, []).append(path)
     near = {parent: _Nearest(group, last=True) for parent, group in under.items()}
     for ref in units:
@@ -234,7 +234,7 @@ def _at(smap: SourceMap, what: str, name: str) -> str:
     return f"{smap.file}:{line}" if line else smap.file
 
 
-def _indexed(accounts: list[Any]) -> Iterator[tuple[int, dict]]:
+def _indexed(accounts: list[Any]) -> Iterator[tuple[int, dict[str, Any]]]:
     for i, account in enumerate(accounts):
         if isinstance(account, dict) and isinstance(account.get("name"), str):
             yield i, account

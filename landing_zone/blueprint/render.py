@@ -4,14 +4,15 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import Any, NoReturn, TypedDict
 
 import jinja2
+from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
-from jinja2.sandbox import SecurityError
 
 from landing_zone.blueprint.confine import FileProblem, Scope, read_named, read_operator_file
 from landing_zone.blueprint.issues import Issue
@@ -30,6 +31,11 @@ SANDBOX_HINT = ("blueprints render in a sandbox: variables, filters, tests and l
                 "starting with '_' and methods that change data do not")
 
 Origin = tuple[str, int]
+
+
+class _Position(TypedDict):
+    file: str
+    line: int | None
 
 
 class RenderIssue(Exception):
@@ -51,7 +57,7 @@ class Rendered:
         return self.origins[min(max(line, 1), len(self.origins)) - 1] if self.origins else ("", line)
 
 
-def display_name(path: str | os.PathLike, follow: bool = True) -> str:
+def display_name(path: str | os.PathLike[str], follow: bool = True) -> str:
     """Paths relative to the working directory read best in issues; others stay absolute.
 
     `follow=False` keeps the file's own name when it is a symlink (its folder is still resolved).
@@ -86,7 +92,7 @@ class _ConfinedLoader(jinja2.BaseLoader):
         self.scope, self.top, self.top_source = scope, top, top_source
         self.files: list[str] = []
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if template == _TOP:
             source, filename = self.top_source, str(self.top)
         else:
@@ -111,7 +117,7 @@ def _unmark(text: str, files: list[str], top: str) -> Rendered:
     return Rendered("\n".join(lines), tuple(origins))
 
 
-def render_file(path: str | os.PathLike, variables: Mapping[str, Any], scope: Scope | None = None) -> Rendered:
+def render_file(path: str | os.PathLike[str], variables: Mapping[str, Any], scope: Scope | None = None) -> Rendered:
     """Render a file the operator named (the blueprint); every problem becomes an Issue with file and line."""
     path = Path(path)
     display = display_name(path)
@@ -169,11 +175,13 @@ def _issue(exc: Exception, loader: _ConfinedLoader, display: str, scope: Scope) 
                  hint="check the expression on this line; `lz render` shows the output", **at)
 
 
-def _template_position(exc: BaseException, loader: _ConfinedLoader, display: str) -> dict:
+def _template_position(exc: BaseException, loader: _ConfinedLoader, display: str) -> _Position:
     # Jinja2 rewrites tracebacks so template frames carry template file names and line numbers;
     # the innermost one is where the user's mistake is (inside a fragment if it is there).
     templates = set(loader.files)
-    tb, found, names = exc.__traceback__, {"file": display, "line": None}, {}
+    tb = exc.__traceback__
+    found: _Position = {"file": display, "line": None}
+    names: dict[str, str] = {}
     while tb is not None:
         name = tb.tb_frame.f_code.co_filename
         if not name.endswith(".py"):
@@ -198,6 +206,9 @@ class _CollectingUndefined(jinja2.StrictUndefined):
     Undefined values the sandbox makes for unsafe attributes raise SecurityError as before.
     """
 
+    # jinja2 binds these dunders to `_fail_with_undefined_error`, typed `(*args, **kwargs) -> NoReturn`,
+    # so mypy rejects any override that returns a value (jinja2's own subclasses ignore it too); the
+    # `type: ignore[override]`/`[assignment]` below are for that alone, each method keeps its real type.
     __slots__ = ()
     sink: list[Issue] = []
 
@@ -209,26 +220,26 @@ class _CollectingUndefined(jinja2.StrictUndefined):
                                hint=UNDEFINED_HINT, file=file or "", line=line))
         return True
 
-    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any):
+    def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> NoReturn:
         self._collect()
-        return super()._fail_with_undefined_error(*args, **kwargs)
+        super()._fail_with_undefined_error(*args, **kwargs)
 
-    def __str__(self) -> str:
+    def __str__(self) -> str:  # type: ignore[override]  # see above
         return "" if self._collect() else super()._fail_with_undefined_error()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:  # type: ignore[override]  # see above
         return iter(()) if self._collect() else super()._fail_with_undefined_error()
 
-    def __bool__(self) -> bool:
+    def __bool__(self) -> bool:  # type: ignore[override]  # see above
         return False if self._collect() else super()._fail_with_undefined_error()
 
-    def __len__(self) -> int:
+    def __len__(self) -> int:  # type: ignore[override]  # see above
         return 0 if self._collect() else super()._fail_with_undefined_error()
 
-    def __int__(self) -> int:
+    def __int__(self) -> int:  # type: ignore[override]  # see above
         return 0 if self._collect() else super()._fail_with_undefined_error()
 
-    def __float__(self) -> float:
+    def __float__(self) -> float:  # type: ignore[override]  # see above
         return 0.0 if self._collect() else super()._fail_with_undefined_error()
 
     def __getattr__(self, name: str) -> Any:
@@ -242,16 +253,16 @@ class _CollectingUndefined(jinja2.StrictUndefined):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self if self._collect() else super()._fail_with_undefined_error()
 
-    def __eq__(self, other: Any) -> bool:
+    def __eq__(self, other: Any) -> bool:  # type: ignore[override]  # see above
         return False if self._collect() else super()._fail_with_undefined_error()
 
-    def __ne__(self, other: Any) -> bool:
+    def __ne__(self, other: Any) -> bool:  # type: ignore[override]  # see above
         return True if self._collect() else super()._fail_with_undefined_error()
 
-    def __hash__(self) -> int:
+    def __hash__(self) -> int:  # type: ignore[override]  # see above
         return id(self) if self._collect() else super()._fail_with_undefined_error()
 
-    def __contains__(self, item: Any) -> bool:
+    def __contains__(self, item: Any) -> bool:  # type: ignore[override]  # see above
         return False if self._collect() else super()._fail_with_undefined_error()
 
     def _same(self, *args: Any) -> Any:
@@ -264,9 +275,9 @@ class _CollectingUndefined(jinja2.StrictUndefined):
     # here: arithmetic on an undefined value stays undefined, comparisons are false.
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _same
     __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = __pow__ = __rpow__ = __pos__ = __neg__ = _same
-    __lt__ = __le__ = __gt__ = __ge__ = _false
+    __lt__ = __le__ = __gt__ = __ge__ = _false  # type: ignore[assignment]  # see above
 
-    def __complex__(self) -> complex:
+    def __complex__(self) -> complex:  # type: ignore[override]  # see above
         return 0j if self._collect() else super()._fail_with_undefined_error()
 
 
@@ -276,7 +287,7 @@ def _collecting(sink: list[Issue]) -> type[jinja2.StrictUndefined]:
 
 def _caller_position() -> tuple[str | None, int | None]:
     """The template file and line being run: the innermost frame of Jinja2-compiled template code."""
-    frame = sys._getframe(2)
+    frame: FrameType | None = sys._getframe(2)
     while frame is not None:
         template = frame.f_globals.get("__jinja_template__")
         if template is not None and template.filename:

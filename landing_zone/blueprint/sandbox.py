@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from types import CodeType
+from typing import Any, Literal, TypeGuard, cast, overload
 
 import jinja2
 from jinja2 import nodes
@@ -40,22 +41,23 @@ class RenderLimit(Exception):
 class _Bounder(NodeTransformer):
     """Routes loops, `~` and every output chunk through the counting filters below."""
 
+    # generic_visit changes the node in place and returns it, typed as any Node.
     def visit_For(self, node: nodes.For) -> nodes.Node:
-        node = self.generic_visit(node)
+        node = cast(nodes.For, self.generic_visit(node))
         node.iter = _filter(node.iter, "lz_loop")
         return node
 
     def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
-        node = self.generic_visit(node)
+        node = cast(nodes.Concat, self.generic_visit(node))
         return _filter(nodes.Tuple(node.nodes, "load", lineno=node.lineno), "lz_concat")
 
     def visit_Output(self, node: nodes.Output) -> nodes.Node:
-        node = self.generic_visit(node)
+        node = cast(nodes.Output, self.generic_visit(node))
         node.nodes = [_filter(child, "lz_output") for child in node.nodes]
         return node
 
 
-def _filter(node: nodes.Expr, name: str) -> nodes.Filter:
+def _filter(node: nodes.Node, name: str) -> nodes.Filter:
     return nodes.Filter(node, name, [], [], None, None, lineno=node.lineno)
 
 
@@ -78,10 +80,21 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
     # -- compile: every template, the top one and each include, is rewritten --------------------
 
-    def compile(self, source, name=None, filename=None, raw=False, defer_init=False):  # noqa: ANN001
+    @overload
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: Literal[False] = False, defer_init: bool = False) -> CodeType: ...
+
+    @overload
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: Literal[True] = ..., defer_init: bool = False) -> str: ...
+
+    def compile(self, source: str | nodes.Template, name: str | None = None, filename: str | None = None,
+                raw: bool = False, defer_init: bool = False) -> str | CodeType:
         if isinstance(source, str):
             source = _Bounder().visit(self.parse(source, name, filename))
-        return super().compile(source, name, filename, raw, defer_init)
+        if raw:     # two calls so each matches one of Environment.compile's overloads
+            return super().compile(source, name, filename, True, defer_init)
+        return super().compile(source, name, filename, False, defer_init)
 
     # -- counters ---------------------------------------------------------------------------------
 
@@ -137,7 +150,7 @@ class BoundedEnvironment(ImmutableSandboxedEnvironment):
 
 # ---------- size checks ----------
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -200,8 +213,7 @@ def _text(env: BoundedEnvironment, value: Any) -> str:
 
 def _percent_format(template: str | bytes, args: Any) -> None:
     """'%9999999d' % 1 makes ten million characters from one: look at the widths first."""
-    marker = "%" if isinstance(template, str) else b"%"
-    if marker not in template:
+    if not ("%" in template if isinstance(template, str) else b"%" in template):
         return
     text = template if isinstance(template, str) else template.decode("latin-1")
     for width in _PERCENT.findall(text):
@@ -220,7 +232,7 @@ def _number(digits: str) -> int:
     return int(digits) if len(digits) <= 9 else MAX_WIDTH + 1   # no int() of a 100,000-digit run
 
 
-def _format_spec_widths(template: str, args: tuple, kwargs: dict) -> None:
+def _format_spec_widths(template: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """'{:>9999999}'.format(1): widths in str.format specs, and the values a nested spec takes."""
     try:
         fields = list(string.Formatter().parse(template))
@@ -236,7 +248,7 @@ def _format_spec_widths(template: str, args: tuple, kwargs: dict) -> None:
             _width(_number(number))
 
 
-def _precheck_method(obj: Any, args: tuple, kwargs: dict) -> None:
+def _precheck_method(obj: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
     """Methods of str, bytes and int whose result can be far larger than their inputs."""
     target = getattr(obj, "__wrapped__", obj)   # the sandbox wraps str.format
     owner, name = getattr(target, "__self__", None), getattr(target, "__name__", "")
@@ -246,7 +258,8 @@ def _precheck_method(obj: Any, args: tuple, kwargs: dict) -> None:
             _width(first)
         elif name == "expandtabs":
             size = first if _is_int(first) else 8
-            _size(len(owner) + owner.count("\t" if isinstance(owner, str) else b"\t") * max(size, 0))
+            tabs = owner.count("\t") if isinstance(owner, str) else owner.count(b"\t")
+            _size(len(owner) + tabs * max(size, 0))
         elif name == "replace" and len(args) >= 2 and isinstance(args[1], (str, bytes)):
             old, new = args[0], args[1]
             count = (owner.count(old) if old else len(owner) + 1) if isinstance(old, type(owner)) else 0
@@ -270,7 +283,7 @@ def _precheck_method(obj: Any, args: tuple, kwargs: dict) -> None:
 # time, and these must count every time they run.
 @jinja2.pass_context
 def _loop(context: jinja2.runtime.Context, iterable: Any) -> Iterator[Any]:
-    env = context.environment
+    env = cast(BoundedEnvironment, context.environment)   # these filters are only in BoundedEnvironment
     if isinstance(iterable, jinja2.Undefined):
         iterable = iter(iterable)   # reports the undefined variable
     for item in iterable:
@@ -279,8 +292,8 @@ def _loop(context: jinja2.runtime.Context, iterable: Any) -> Iterator[Any]:
 
 
 @jinja2.pass_context
-def _concat(context: jinja2.runtime.Context, parts: tuple) -> str:
-    env = context.environment
+def _concat(context: jinja2.runtime.Context, parts: tuple[Any, ...]) -> str:
+    env = cast(BoundedEnvironment, context.environment)   # these filters are only in BoundedEnvironment
     env.step()
     texts = [_text(env, part) for part in parts]
     _size(sum(len(t) for t in texts))
@@ -289,7 +302,7 @@ def _concat(context: jinja2.runtime.Context, parts: tuple) -> str:
 
 @jinja2.pass_context
 def _output(context: jinja2.runtime.Context, value: Any) -> str:
-    env = context.environment
+    env = cast(BoundedEnvironment, context.environment)   # these filters are only in BoundedEnvironment
     text = _text(env, value)
     env.emit(len(text))
     return text
@@ -359,7 +372,7 @@ def _counted(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
     @jinja2.pass_context
     def counted(context: jinja2.runtime.Context, value: Any, *args: Any, **kwargs: Any) -> Any:
-        env = context.environment
+        env = cast(BoundedEnvironment, context.environment)   # these filters are only in BoundedEnvironment
         env.step()
         if makes_text and isinstance(value, (list, tuple, dict, set, frozenset)):
             text_size(env, value)    # the filter turns it into text

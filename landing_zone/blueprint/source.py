@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import yaml
 from yaml.events import (
     AliasEvent,
+    Event,
     MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
@@ -76,7 +77,13 @@ class _Refused(Exception):
         self.code, self.message, self.line, self.hint = code, message, line, hint
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml: ~10x faster
+if TYPE_CHECKING:
+    _SafeLoader = yaml.SafeLoader       # the same interface; mypy cannot take a base class from getattr
+else:
+    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml: ~10x faster
+
+
+class _Loader(_SafeLoader):
     """SafeLoader whose value errors (a 5,000-digit integer, 2024-13-45) carry the node's position."""
 
     def construct_object(self, node: Node, deep: bool = False) -> Any:
@@ -90,7 +97,8 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):   # libyaml: ~10x 
                 f"{exc}", node.start_mark) from None
 
 
-def parse_yaml(text: str, file: str, origins: tuple = (), hint: str = SYNTAX_HINT) -> tuple[Any, SourceMap]:
+def parse_yaml(text: str, file: str, origins: tuple[tuple[str, int], ...] = (),
+               hint: str = SYNTAX_HINT) -> tuple[Any, SourceMap]:
     """Parse one YAML document; raises YamlIssue with the position of any problem."""
     smap = SourceMap(file, origins=tuple(origins))
     bad = _FORBIDDEN.search(text)
@@ -141,13 +149,22 @@ class _Open:
     size: int = 1                   # values once aliases are expanded
     depth: int = 1
     key: ScalarNode | None = None   # mappings: the key waiting for its value
-    seen: dict = field(default_factory=dict)   # mappings: key → line, for duplicates
+    seen: dict[Any, int] = field(default_factory=dict)   # mappings: key → line, for duplicates
+
+
+class _EventSource(Protocol):
+    """What the composer uses of the loader, typed (the stubs leave PyYAML's parser and resolver untyped)."""
+
+    def get_event(self) -> Event: ...
+    def check_event(self, *choices: type[Event]) -> bool: ...
+    def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str: ...
+    def construct_object(self, node: Node, deep: bool = False) -> Any: ...
 
 
 class _Composer:
     """libyaml events → nodes, with caps, without recursion, recording lines as it goes."""
 
-    def __init__(self, loader: _Loader, smap: SourceMap):
+    def __init__(self, loader: _EventSource, smap: SourceMap):
         self.loader, self.smap = loader, smap
         self.anchors: dict[str, Node] = {}
         self.sizes: dict[int, tuple[int, int]] = {}    # id(node) → (expanded size, depth)
@@ -163,21 +180,25 @@ class _Composer:
         root = self._compose()
         get()                                           # document end
         if not self.loader.check_event(StreamEndEvent):
-            raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
-                                              "but found another document", get().start_mark)
+            first, second = start.start_mark, get().start_mark
+            # The stubs type these marks as yaml.error.Mark; libyaml's events carry its own Mark class.
+            raise yaml.composer.ComposerError(
+                "expected a single document in the stream", first, "but found another document", second)  # type: ignore[arg-type]
         return root
 
     def _compose(self) -> Node:
         get = self.loader.get_event
         while True:
             event = get()
+            assert event.start_mark is not None     # the parser marks every event
             line = event.start_mark.line + 1
             if isinstance(event, (SequenceStartEvent, MappingStartEvent)):
                 self._start(event, line)
                 continue
             if isinstance(event, (SequenceEndEvent, MappingEndEvent)):
                 done = self.stack.pop()
-                node, size, depth = done.node, done.size, done.depth
+                node: Node = done.node
+                size, depth = done.size, done.depth
                 self.open_ids.discard(id(node))
                 self.sizes[id(node)] = (size, depth)
             elif isinstance(event, AliasEvent):
@@ -185,9 +206,11 @@ class _Composer:
                 size, depth = self.sizes[id(node)]
             else:
                 assert isinstance(event, ScalarEvent)
-                tag = event.tag if event.tag not in (None, "!") else \
+                tag = event.tag if event.tag is not None and event.tag != "!" else \
                     self.loader.resolve(ScalarNode, event.value, event.implicit)
-                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, style=event.style)
+                # The stubs type node marks as yaml.error.Mark; libyaml's events carry its own Mark class.
+                node = ScalarNode(tag, event.value, event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                                  style=event.style)
                 self._anchor(event.anchor, node, line)
                 size, depth = 1, 1
                 self.sizes[id(node)] = (1, 1)
@@ -203,8 +226,11 @@ class _Composer:
         if parent is not None and isinstance(parent.node, MappingNode) and parent.key is None:
             raise _Refused("yaml-syntax", "not valid YAML: a key must be a plain value, not a list or a mapping",
                            line, SYNTAX_HINT)
-        tag = event.tag if event.tag not in (None, "!") else self.loader.resolve(kind, None, event.implicit)
-        node = kind(tag, [], event.start_mark, event.end_mark, flow_style=event.flow_style)
+        tag = event.tag if event.tag is not None and event.tag != "!" else \
+            self.loader.resolve(kind, None, event.implicit)
+        # The stubs type node marks as yaml.error.Mark; libyaml's events carry its own Mark class.
+        node = kind(tag, [], event.start_mark, event.end_mark,  # type: ignore[arg-type]
+                    flow_style=event.flow_style)
         self._anchor(event.anchor, node, line)
         loc = self._child_loc(parent) if parent is not None else ()
         if loc is not None:
@@ -213,7 +239,7 @@ class _Composer:
         self.open_ids.add(id(node))
 
     def _alias(self, event: AliasEvent, line: int) -> Node:
-        node = self.anchors.get(event.anchor)
+        node = self.anchors.get(event.anchor) if event.anchor is not None else None
         if node is None:
             raise _Refused("yaml-syntax", f"not valid YAML: the alias *{event.anchor} names no anchor "
                            "defined above it", line, "define `&name` before using `*name`")
@@ -238,6 +264,7 @@ class _Composer:
         if isinstance(parent.node, SequenceNode):
             return parent.loc + (len(parent.node.value),)
         key = parent.key
+        assert key is not None      # a mapping's child is its value: the key came first
         if key.tag == MERGE_TAG:
             return None
         return parent.loc + (self._key_value(key),)
@@ -293,6 +320,7 @@ class _Composer:
             self.smap.lines[loc] = line
         # A mapping value's line is its key's: a block value starts on the next line.
         if isinstance(parent.node, MappingNode):
+            assert parent.key is not None
             self.smap.lines[loc] = parent.key.start_mark.line + 1
 
 

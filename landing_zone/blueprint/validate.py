@@ -7,6 +7,8 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.source import SourceMap
@@ -19,7 +21,7 @@ _TYPE_WORDS = {"string_type": "a string", "int_type": "a whole number", "int_par
 
 def issues_from_validation(exc: ValidationError, data: Any, root: type[BaseModel],
                            smap: SourceMap | None = None) -> list[Issue]:
-    by_loc: dict[Loc, Issue] = {}
+    by_loc: dict[tuple[Loc, str], Issue] = {}
     for err in exc.errors(include_url=False):
         loc = clean_loc(data, tuple(err["loc"]))
         # For a bad mapping key, the scalar at the location is the value, not the key.
@@ -47,7 +49,7 @@ def clean_loc(data: Any, loc: Loc) -> Loc:
     return tuple(out)
 
 
-def _issue(err: dict, loc: Loc, root: type[BaseModel], written: str | None) -> Issue:
+def _issue(err: ErrorDetails, loc: Loc, root: type[BaseModel], written: str | None) -> Issue:
     kind, received = err["type"], err.get("input")
     shown = quote(received)
     if written is not None and written != str(received) and not isinstance(received, str):
@@ -100,10 +102,10 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _model_at(root: type[BaseModel], loc: Loc) -> tuple[Any, Any]:
+def _model_at(root: type[BaseModel], loc: Loc) -> tuple[Any, FieldInfo | None]:
     """The model class (or container type) at a data location, and the field info that led there."""
     current: Any = root
-    info = None
+    info: FieldInfo | None = None
     for part in loc:
         current = _unwrap(current)
         origin = typing.get_origin(current)

@@ -95,7 +95,7 @@ def has_organization_structure(version: str) -> bool:
     return "organizationStructure" in shape.get("properties", {})
 
 
-_TYPES = {"object": dict, "string": str, "boolean": bool, "integer": int, "array": list}
+_TYPES: dict[str, type[Any]] = {"object": dict, "string": str, "boolean": bool, "integer": int, "array": list}
 
 
 def shape_problems(value: Any, shape: dict[str, Any], path: str = "") -> Iterator[tuple[str, str]]:

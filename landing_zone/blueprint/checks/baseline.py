@@ -7,6 +7,7 @@ from landing_zone.blueprint.issues import Issue, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.baseline import EbsDefaultEncryption
 from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.model.keys import Key
 from landing_zone.blueprint.query import account_unit, accounts_by_name, unit_covers
 from landing_zone.blueprint.suggest import suggest
 
@@ -65,9 +66,10 @@ def ebs_key_serves_ec2_everywhere(bp: Blueprint) -> Iterator[Issue]:
                          "with it", loc=loc)
 
 
-def _ungranted(bp: Blueprint, key) -> list[str]:
+def _ungranted(bp: Blueprint, key: Key) -> list[str]:
     """The baseline's targets whose accounts the key does not reach."""
     baseline = bp.account_baseline
+    assert baseline is not None     # only asked when the baseline names a key
     granted_units = key.grants.units
     out = [u for u in baseline.units if not any(unit_covers(g, u) for g in granted_units)]
     accounts = accounts_by_name(bp)

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
-from landing_zone.blueprint.query import account_role, account_unit, unit_paths
+from landing_zone.blueprint.query import UnitRef, account_role, account_unit, unit_paths
 from landing_zone.blueprint.suggest import suggest
 from landing_zone.blueprint.tower import in_security_unit, registered_units, uses_tower
 from landing_zone.catalog import Control, load_catalog
@@ -103,9 +103,9 @@ def tower_controls_are_placeable(bp: Blueprint) -> Iterator[Issue]:
             yield from _not_through_api(entry.control, catalog, loc + ("control",))
         if _tower_controls(entry.control, entry.level, catalog):
             yield from _targets(bp, entry, loc, registered, known, entry.control or f"level {entry.level}")
-    for i, entry in enumerate(bp.guardrails.disable):
-        if _tower_controls(entry.control, None, catalog):
-            yield from _targets(bp, entry, ("guardrails", "disable", i), registered, known, entry.control)
+    for i, disabled in enumerate(bp.guardrails.disable):
+        if _tower_controls(disabled.control, None, catalog):
+            yield from _targets(bp, disabled, ("guardrails", "disable", i), registered, known, disabled.control)
     deny = bp.guardrails.region_deny
     if deny is not None:
         yield from _targets(bp, deny, ("guardrails", "region_deny"), registered, known, "region_deny")
@@ -118,12 +118,13 @@ def tower_controls_are_not_duplicated(bp: Blueprint) -> Iterator[Issue]:
     seen: dict[tuple[str, str], Loc] = {}
     entries: list[tuple[str, list[str], Loc]] = [
         (e.control, e.units, ("guardrails", "enable", i)) for i, e in enumerate(bp.guardrails.enable) if e.control]
-    if bp.guardrails.region_deny is not None:
-        entries.append((REGION_DENY_CONTROL, bp.guardrails.region_deny.units or [ROOT], ("guardrails", "region_deny")))
+    deny = bp.guardrails.region_deny
+    if deny is not None:
+        entries.append((REGION_DENY_CONTROL, deny.units or [ROOT], ("guardrails", "region_deny")))
     for control, units, loc in entries:
         for j, unit in enumerate(units):
             key = (control, unit)
-            where = loc + ("units", j) if loc[-1] != "region_deny" or bp.guardrails.region_deny.units else loc
+            where = loc + ("units", j) if loc[-1] != "region_deny" or (deny is not None and deny.units) else loc
             if key in seen:
                 yield Issue("control-tower-duplicate-control", f"{control} is enabled on {unit!r} twice",
                             related=seen[key], hint="AWS Control Tower holds one enabled control per control and "
@@ -163,7 +164,7 @@ def tower_parameters_are_supported(bp: Blueprint) -> Iterator[Issue]:
     for i, entry in enumerate(bp.guardrails.enable):
         control = catalog.get(entry.control or "")
         tower = enforced_by_tower(control) if control else None
-        if tower is None:
+        if control is None or tower is None:
             continue
         taken = {name for _, name in tower.parameters}
         for name in entry.parameters:
@@ -206,10 +207,12 @@ def tower_native_controls_are_listed(bp: Blueprint) -> Iterator[Issue]:
             enabled.add(entry.control)
     if bp.guardrails.region_deny is not None:
         enabled.add(REGION_DENY_CONTROL)
-    native = sorted(c for c in enabled if catalog[c].control_tower and enforced_by_tower(catalog[c]) is None)
+    identifiers = {c: tower.identifier for c in enabled
+                   if (tower := catalog[c].control_tower) and enforced_by_tower(catalog[c]) is None}
+    native = sorted(identifiers)
     if native:
         yield Issue("control-tower-stays-native", f"{len(native)} enabled control(s) stay native under engine "
-                    f"control-tower: {', '.join(f'{c} ({catalog[c].control_tower.identifier})' for c in native)}",
+                    f"control-tower: {', '.join(f'{c} ({identifiers[c]})' for c in native)}",
                     hint=f"the vendored Control Tower snapshot ({tower_snapshot().date}) has no identifier for them, "
                          "so they are synthesized as SCPs, Config rules or Guard hooks as under engine native",
                     loc=("guardrails", "engine"), severity="warning")
@@ -243,7 +246,7 @@ def _not_through_api(control_id: str, catalog: dict[str, Control], loc: Loc) -> 
                     hint="remove this entry; mandatory controls are always on", loc=loc)
 
 
-def _targets(bp: Blueprint, entry: Targets, loc: Loc, registered: set[str], known: dict, what: str
+def _targets(bp: Blueprint, entry: Targets, loc: Loc, registered: set[str], known: dict[str, UnitRef], what: str
              ) -> Iterator[Issue]:
     for j, unit in enumerate(entry.units):
         if unit == ROOT or unit not in known:

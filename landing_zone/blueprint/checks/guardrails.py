@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from landing_zone.blueprint.issues import Issue, quote
+from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.suggest import suggest
 from landing_zone.blueprint.tower import uses_tower
@@ -12,7 +12,7 @@ from landing_zone.catalog import Control, load_catalog
 from landing_zone.catalog.control_tower import LANDING_ZONE_REGION_DENY
 from landing_zone.catalog.model import Parameter
 
-_TYPES = {"string": (str,), "list": (list,), "integer": (int,), "boolean": (bool,)}
+_TYPES: dict[str, tuple[type[Any], ...]] = {"string": (str,), "list": (list,), "integer": (int,), "boolean": (bool,)}
 
 
 def controls_exist(bp: Blueprint) -> Iterator[Issue]:
@@ -57,7 +57,7 @@ def parameters_match_declarations(bp: Blueprint) -> Iterator[Issue]:
             yield from _parameters(control, entry.parameters, loc)
 
 
-def _parameters(control: Control, given: dict[str, Any], loc: tuple) -> Iterator[Issue]:
+def _parameters(control: Control, given: dict[str, Any], loc: Loc) -> Iterator[Issue]:
     declared = {p.name: p for p in control.parameters}
     for name, value in given.items():
         parameter = declared.get(name)
@@ -73,7 +73,7 @@ def _parameters(control: Control, given: dict[str, Any], loc: tuple) -> Iterator
                         hint=f"{parameter.name}: {parameter.description}", loc=loc)
 
 
-def _value(control: Control, parameter: Parameter, value: Any, loc: tuple) -> Iterator[Issue]:
+def _value(control: Control, parameter: Parameter, value: Any, loc: Loc) -> Iterator[Issue]:
     types = _TYPES[parameter.type]
     if not isinstance(value, types) or (parameter.type == "integer" and isinstance(value, bool)):
         article = "an" if parameter.type[0] in "aeiou" else "a"

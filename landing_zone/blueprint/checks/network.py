@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import combinations
 
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
-from landing_zone.blueprint.model.network import Vpc
+from landing_zone.blueprint.model.network import PrefixList, ResolverRule, TransitGateway, Vpc
 from landing_zone.blueprint.query import account_unit, accounts_by_name, walk_targets
 from landing_zone.blueprint.regions import AZ_ID_PREFIX
 from landing_zone.blueprint.suggest import suggest
@@ -87,10 +87,11 @@ def cidrs_are_valid(bp: Blueprint) -> Iterator[Issue]:
 
 def names_are_unique(bp: Blueprint) -> Iterator[Issue]:
     """Logical ids and references derive from these names, so two items cannot share one."""
-    sections = [(VPCS, bp.network.vpcs), (PREFIX_LISTS, bp.network.prefix_lists),
-                (RESOLVER_RULES, bp.network.resolver_rules), (TRANSIT_GATEWAYS, bp.network.transit_gateways)]
+    sections: list[tuple[Loc, Sequence[Vpc | PrefixList | ResolverRule | TransitGateway]]] = [
+        (VPCS, bp.network.vpcs), (PREFIX_LISTS, bp.network.prefix_lists),
+        (RESOLVER_RULES, bp.network.resolver_rules), (TRANSIT_GATEWAYS, bp.network.transit_gateways)]
     for loc, items in sections:
-        yield from _unique([item.name for item in items], loc, loc[-1].replace("_", " ").rstrip("s"))
+        yield from _unique([item.name for item in items], loc, str(loc[-1]).replace("_", " ").rstrip("s"))
     for i, vpc in enumerate(bp.network.vpcs):
         yield from _unique([s.name for s in vpc.subnets], VPCS + (i, "subnets"),
                            f"subnet of VPC {vpc.name!r}")
@@ -169,8 +170,8 @@ def gateways_are_consistent(bp: Blueprint) -> Iterator[Issue]:
 def resolver_rules_have_endpoints(bp: Blueprint) -> Iterator[Issue]:
     """A rule names a declared VPC; that VPC's outbound endpoint needs subnets in two AZs."""
     vpcs: dict[str, Vpc] = {}
-    for vpc in bp.network.vpcs:
-        vpcs.setdefault(vpc.name, vpc)     # duplicates are reported by names_are_unique
+    for declared in bp.network.vpcs:
+        vpcs.setdefault(declared.name, declared)     # duplicates are reported by names_are_unique
     reported: set[str] = set()
     for i, rule in enumerate(bp.network.resolver_rules):
         vpc = vpcs.get(rule.vpc)
@@ -259,8 +260,9 @@ def shares_skip_the_management_account(bp: Blueprint) -> Iterator[Issue]:
 
 def network_regions_are_governed(bp: Blueprint) -> Iterator[Issue]:
     """Network resources outside governed_regions would be blocked by the region deny guardrail."""
-    sections = [(VPCS, bp.network.vpcs), (PREFIX_LISTS, bp.network.prefix_lists),
-                (TRANSIT_GATEWAYS, bp.network.transit_gateways)]
+    sections: list[tuple[Loc, Sequence[Vpc | PrefixList | TransitGateway]]] = [
+        (VPCS, bp.network.vpcs), (PREFIX_LISTS, bp.network.prefix_lists),
+        (TRANSIT_GATEWAYS, bp.network.transit_gateways)]
     for loc, items in sections:
         for i, item in enumerate(items):
             if item.region not in bp.governed_regions and item.region in AZ_ID_PREFIX:

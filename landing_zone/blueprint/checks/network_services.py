@@ -1,6 +1,7 @@
 """Checks of NAT gateways, VPC endpoints, DNS Firewall, IPAM and VPC templates."""
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from functools import cache
 from itertools import combinations
@@ -181,7 +182,7 @@ def ipam_is_valid(bp: Blueprint) -> Iterator[Issue]:
             yield Issue("network-region-not-governed", f"region {region!r} is not a governed region "
                         f"{sorted(bp.governed_regions)}", loc=IPAM + ("regions", j),
                         hint="add it to governed_regions or remove it here")
-    placed: list[tuple[str, object]] = []
+    placed: list[tuple[str, ipaddress.IPv4Network]] = []
     for j, pool in enumerate(ipam.pools):
         loc = IPAM + ("pools", j)
         if pool.name in [p.name for p in ipam.pools[:j]]:
@@ -193,7 +194,7 @@ def ipam_is_valid(bp: Blueprint) -> Iterator[Issue]:
                         hint="write an IPv4 network address and prefix length, e.g. 10.64.0.0/12")
             continue
         for other, other_net in placed:
-            if net.overlaps(other_net):  # type: ignore[arg-type]
+            if net.overlaps(other_net):
                 yield Issue("ipam-pool-overlap", f"pool CIDR {pool.cidr} overlaps pool {other!r} ({other_net})",
                             loc=loc + ("cidr",), hint="give each pool its own block")
         placed.append((pool.name, net))
@@ -209,21 +210,21 @@ def ipam_is_valid(bp: Blueprint) -> Iterator[Issue]:
         if vpc.ipam_pool is None:
             continue
         loc = VPCS + (i, "ipam_pool")
-        pool = pools.get(vpc.ipam_pool)
-        if pool is None:
+        vpc_pool = pools.get(vpc.ipam_pool)
+        if vpc_pool is None:
             yield Issue("ipam-pool-unknown", f"IPAM pool {vpc.ipam_pool!r} does not exist", loc=loc,
                         hint=suggest(vpc.ipam_pool, pools))
             continue
-        block = pool_blocks(pool, ipam).get(vpc.region)
+        block = pool_blocks(vpc_pool, ipam).get(vpc.region)
         net = network(vpc.cidr)
         if block is None:
-            yield Issue("ipam-pool-no-block", f"pool {pool.name!r} has no block in {vpc.region}", loc=loc,
+            yield Issue("ipam-pool-no-block", f"pool {vpc_pool.name!r} has no block in {vpc.region}", loc=loc,
                         hint="add the region to network.ipam.regions")
         elif net is not None and not net.subnet_of(block):
-            yield Issue("vpc-outside-ipam-pool", f"VPC CIDR {vpc.cidr} is outside pool {pool.name!r}'s block "
+            yield Issue("vpc-outside-ipam-pool", f"VPC CIDR {vpc.cidr} is outside pool {vpc_pool.name!r}'s block "
                         f"{block} for {vpc.region}", loc=loc, hint=f"pick a CIDR inside {block}, or drop ipam_pool")
-        if vpc.account != ipam.account and not account_is_covered(bp, pool.share_with, vpc.account):
-            yield Issue("ipam-pool-not-shared", f"pool {pool.name!r} is not shared with the VPC's account "
+        if vpc.account != ipam.account and not account_is_covered(bp, vpc_pool.share_with, vpc.account):
+            yield Issue("ipam-pool-not-shared", f"pool {vpc_pool.name!r} is not shared with the VPC's account "
                         f"{vpc.account!r}", loc=loc, hint=f"add {vpc.account!r} or its OU to the pool's share_with")
 
 

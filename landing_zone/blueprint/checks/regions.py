@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.query import walk_models
 from landing_zone.blueprint.regions import REGIONS, partition
@@ -45,7 +45,7 @@ def governed_regions_are_distinct(bp: Blueprint) -> Iterator[Issue]:
         seen.add(region)
 
 
-def _unknown(value: str, loc: tuple) -> Issue:
+def _unknown(value: str, loc: Loc) -> Issue:
     return Issue("region-unknown", f"{value!r} is not an AWS region this tool knows",
                  hint=suggest(value, REGIONS, show=8), loc=loc)
 
@@ -81,7 +81,7 @@ def partition_is_supported(bp: Blueprint) -> Iterator[Issue]:
                     hint="use a region of the aws or aws-us-gov partition", loc=("home_region",))
 
 
-def _other_partition(value: str, home: str, loc: tuple) -> Issue:
+def _other_partition(value: str, home: str, loc: Loc) -> Issue:
     return Issue("region-partition-mixed", f"{value!r} is in the {partition(value)} partition, the home region "
                  f"in {home}; an organization and its accounts live in one partition",
                  hint=f"use {home} regions only", loc=loc)

@@ -14,9 +14,10 @@ from itertools import combinations
 from landing_zone.blueprint.checks.network import AZ_ID
 from landing_zone.blueprint.issues import Issue, Loc, quote
 from landing_zone.blueprint.model import Blueprint
-from landing_zone.blueprint.model.network import TransitGateway
+from landing_zone.blueprint.model.network import TransitGateway, Vpc
 from landing_zone.blueprint.routing import (
     DESTINATION_KINDS,
+    AttachmentRef,
     account_is_covered,
     gateway_attachments,
     gateways_by_name,
@@ -274,7 +275,8 @@ def route_tables_are_consistent(bp: Blueprint) -> Iterator[Issue]:
                 destinations.add(route.destination)
 
 
-def _unknown_attachment(name: str, gateway: TransitGateway, attachments: dict, vpcs: dict, loc: Loc,
+def _unknown_attachment(name: str, gateway: TransitGateway, attachments: dict[str, AttachmentRef], vpcs: dict[str, Vpc],
+                        loc: Loc,
                         field: str) -> Issue:
     if name in vpcs:
         verb = {"associate": "be associated", "propagate": "propagate", "routes": "receive routes"}[field]

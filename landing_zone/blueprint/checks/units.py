@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.blueprint.query import walk_units
@@ -30,7 +30,7 @@ def unit_names_are_valid(bp: Blueprint) -> Iterator[Issue]:
 
 def sibling_unit_names_are_unique(bp: Blueprint) -> Iterator[Issue]:
     """Organizations refuses two OUs with the same name under one parent."""
-    seen: dict[str, tuple] = {}
+    seen: dict[str, Loc] = {}
     for ref in walk_units(bp):
         if ref.path in seen:
             yield Issue("unit-duplicate", f"OU {ref.path!r} is declared twice",
@@ -69,7 +69,7 @@ def unit_renames_are_consistent(bp: Blueprint) -> Iterator[Issue]:
     used: it keys the OU's logical id. A path would be a move, which Organizations cannot do in place."""
     refs = list(walk_units(bp))
     names = {ref.path: ref for ref in reversed(refs)}
-    claimed: dict[str, tuple] = {}
+    claimed: dict[str, Loc] = {}
     for ref in refs:
         old = ref.unit.renamed_from
         if old is None:

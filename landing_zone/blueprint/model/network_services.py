@@ -67,6 +67,10 @@ class Ipam(Model):
     pools: list[IpamPool] = Field(default_factory=list, description="Pools. Default: none.")
 
 
+def _default_gateway_endpoints() -> list[GatewayService]:
+    return ["dynamodb", "s3"]
+
+
 class VpcTemplate(Model):
     """A baseline VPC for every account of some OUs, including accounts created later (a StackSet)."""
 
@@ -83,7 +87,7 @@ class VpcTemplate(Model):
     routes: list[str] = Field(default_factory=lambda: ["0.0.0.0/0"], description="Destinations sent to the "
                               "gateway: a CIDR, `ipam:<pool>` or `vpc:<name>`. Default: 0.0.0.0/0 (all "
                               "egress through the gateway).")
-    gateway_endpoints: list[GatewayService] = Field(default_factory=lambda: ["dynamodb", "s3"],
+    gateway_endpoints: list[GatewayService] = Field(default_factory=_default_gateway_endpoints,
                                                     description="Gateway endpoints in the VPC. Default: "
                                                     "dynamodb and s3 (they cost nothing).")
     dns_firewall: list[str] = Field(default_factory=list, description="DNS Firewall rule groups "

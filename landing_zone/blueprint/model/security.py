@@ -54,11 +54,15 @@ class Detective(Model):
     """Amazon Detective behavior graphs in the delegated administrator (new accounts join automatically)."""
 
 
+def _default_scans() -> list[InspectorScan]:
+    return ["ec2", "ecr", "lambda"]
+
+
 class Inspector(Model):
     """Amazon Inspector scans in every account of the supported governed regions (new accounts
     automatically)."""
 
-    scans: list[InspectorScan] = Field(default_factory=lambda: ["ec2", "ecr", "lambda"], description=
+    scans: list[InspectorScan] = Field(default_factory=_default_scans, description=
                                        "Scan types turned on for new accounts: ec2, ecr, lambda, lambda_code. "
                                        "Default: [ec2, ecr, lambda].")
 
