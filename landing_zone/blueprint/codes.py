@@ -15,6 +15,9 @@ CODE_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 BEGIN = "<!-- BEGIN ISSUE CODES -->"
 END = "<!-- END ISSUE CODES -->"
 ANCHOR = "issue-codes"
+# The page that holds the table (between BEGIN and END), and the command that regenerates it.
+FILE = "docs/issue-codes.md"
+COMMAND = f"python -m landing_zone.blueprint.reference --write {FILE}"
 ENTRY_KEYS = {"code", "severity", "summary"}
 FAMILY_KEYS = {"prefix", "of", "severity", "summary"}
 AREA_KEYS = {"area", "title", "intro", "codes", "families"}
@@ -115,10 +118,9 @@ def lookup(code: str) -> Code | Family | None:
 
 
 def codes_markdown() -> str:
-    """The README's table of codes, one table per area, each code with its anchor."""
+    """The table of codes of docs/issue-codes.md, one table per area, each code with its anchor."""
     out = [f'<a id="{ANCHOR}"></a>', "",
-           "<!-- Generated from landing_zone/blueprint/codes.yaml by "
-           "`python -m landing_zone.blueprint.reference --write README.md`; do not edit by hand. -->", "",
+           f"<!-- Generated from landing_zone/blueprint/codes.yaml by `{COMMAND}`; do not edit by hand. -->", "",
            "Every code an issue can carry, from loading to building the plan. An error fails `lz validate` "
            "and the synthesis; a warning is printed and does not fail. Each code's row has the anchor "
            "`#issue-<code>`.", ""]

@@ -1,4 +1,5 @@
-"""Generates the README's "Blueprint reference" (from the pydantic models) and its table of Issue codes."""
+"""Generates the "Blueprint reference" (docs/blueprint-reference.md, from the pydantic models) and the table
+of Issue codes (docs/issue-codes.md, from codes.yaml), each between its markers in its page."""
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,8 @@ from landing_zone.blueprint.model.common import ACCOUNT_ID_PATTERN, OU_ID_PATTER
 
 BEGIN = "<!-- BEGIN BLUEPRINT REFERENCE -->"
 END = "<!-- END BLUEPRINT REFERENCE -->"
-COMMAND = "python -m landing_zone.blueprint.reference --write README.md"
+FILE = "docs/blueprint-reference.md"
+COMMAND = f"python -m landing_zone.blueprint.reference --write {FILE}"
 ROOT_TITLE = "Top level"
 
 # Patterns shared by many fields read better by name than as a regular expression.
@@ -182,25 +184,29 @@ def update(text: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m landing_zone.blueprint.reference",
                                      description="Print the blueprint reference and the table of issue "
-                                                 "codes, or keep a file's blocks (between their markers) up "
-                                                 "to date.")
+                                                 "codes, or keep the generated blocks (between their markers) "
+                                                 f"of files up to date: {FILE}, {codes.FILE}.")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--write", metavar="FILE", help="replace the generated blocks in FILE")
-    group.add_argument("--check", metavar="FILE", help="exit 1 if a generated block in FILE is stale")
+    group.add_argument("--write", metavar="FILE", nargs="+", help="replace the generated blocks in each FILE")
+    group.add_argument("--check", metavar="FILE", nargs="+", help="exit 1 if a generated block in a FILE is stale")
     args = parser.parse_args(argv)
     if not args.write and not args.check:
         sys.stdout.write("\n".join(block for _, _, block in blocks()))
         return 0
-    path = Path(args.write or args.check)
+    return max(_write_or_check(Path(name), check=bool(args.check)) for name in args.write or args.check)
+
+
+def _write_or_check(path: Path, *, check: bool) -> int:
     try:
         text = path.read_text(encoding="utf-8")
         updated = update(text)
     except (OSError, ValueError) as exc:
         print(f"{path}: {exc}", file=sys.stderr)
         return 2
-    if args.check:
+    if check:
         if updated != text:
-            print(f"{path}: the generated reference is stale; run `{COMMAND}`", file=sys.stderr)
+            print(f"{path}: the generated reference is stale; run "
+                  f"`python -m landing_zone.blueprint.reference --write {path}`", file=sys.stderr)
             return 1
         print(f"{path}: the generated reference is up to date")
         return 0

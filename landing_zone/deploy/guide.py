@@ -1,4 +1,4 @@
-"""Tables of the README's deploy guide, generated from the plan so that a test keeps them current."""
+"""Tables of the deploy guide (docs/deploy.md), generated from the plan so that a test keeps them current."""
 from __future__ import annotations
 
 from landing_zone.plan.phases import PHASES

@@ -1,6 +1,6 @@
-"""The planned network as a Mermaid flowchart and a reachability table, for the README (kept current by a test).
+"""The planned network as a Mermaid flowchart and a reachability table, for docs/network.md (kept current by a test).
 
-    python -m landing_zone.plan.network_diagram --write README.md blueprints/enterprise.yaml
+    python -m landing_zone.plan.network_diagram --write docs/network.md blueprints/enterprise.yaml
 """
 from __future__ import annotations
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     from landing_zone.plan.build import build_plan
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", metavar="README", help="replace the diagram block of this file")
+    parser.add_argument("--write", metavar="FILE", help="replace the diagram block of this file (docs/network.md)")
     parser.add_argument("blueprint")
     args = parser.parse_args(argv)
     plan = build_plan(load_blueprint(args.blueprint))

@@ -1,4 +1,4 @@
-"""The README's table of retained resources is what every synthesized template does, row by row.
+"""The table of retained resources in docs/deploy.md is what every synthesized template does, row by row.
 
 Every resource type of a row marked *yes* carries DeletionPolicy and UpdateReplacePolicy Retain in
 every template of every shipped blueprint (and the small blueprints of conftest.py for the types no
@@ -14,7 +14,7 @@ import pytest
 
 from tests.synth.conftest import ROOT, SHIPPED
 
-README = ROOT / "README.md"
+PAGE = ROOT / "docs" / "deploy.md"
 SECTION = "## Retained resources"
 TYPE = re.compile(r"`((?:AWS|Custom)::[A-Za-z0-9:]+)`")
 # The CDK bootstrap template is the pinned CLI's own (plan/data/cdk-bootstrap.yaml, kept equal to what
@@ -24,8 +24,8 @@ FOREIGN_BODIES = ("-bootstrap",)
 
 
 def table_rows() -> list[tuple[str, bool]]:
-    """(resource type, retained) for every type the README's table names."""
-    text = README.read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
+    """(resource type, retained) for every type the table names."""
+    text = PAGE.read_text(encoding="utf-8").split(SECTION, 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

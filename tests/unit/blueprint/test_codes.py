@@ -1,7 +1,8 @@
 """The registry of Issue codes (landing_zone/blueprint/codes.yaml) against the code and the tests.
 
 Every code the package raises is registered, every registered code is raised, with the registered
-severity, and exercised by a golden bad input or a test that asserts it; the README's table is current.
+severity, and exercised by a golden bad input or a test that asserts it; the table in docs/issue-codes.md
+is current.
 """
 from __future__ import annotations
 
@@ -11,18 +12,18 @@ from pathlib import Path
 import pytest
 
 from landing_zone.blueprint import codes, reference
-from landing_zone.blueprint.codes import RegistryError, lookup, parse, registered
-from landing_zone.blueprint.reference import COMMAND, replace_block
+from landing_zone.blueprint.codes import COMMAND, RegistryError, lookup, parse, registered
+from landing_zone.blueprint.reference import replace_block
 from tests.unit.blueprint import code_scan
 from tests.unit.blueprint.code_scan import Scan, scan_source
 
-README = code_scan.ROOT / "README.md"
+PAGE = code_scan.ROOT / codes.FILE
 REGISTRY = "landing_zone/blueprint/codes.yaml"
 HOW_TO_REGISTER = (
     f"Register each once in {REGISTRY}, under its area (loading, schema, organization, ..., keys), as\n"
     '    - {{code: {code}, severity: {severity}, summary: "One line: what is wrong and why it is refused."}}\n'
     'severity is what the code is raised with: error (Issue\'s default) or warning (severity="warning").\n'
-    f"Then run `{COMMAND}` (the README's table of codes) and add a golden bad input that produces it:\n"
+    f"Then run `{COMMAND}` (the table of codes) and add a golden bad input that produces it:\n"
     "tests/fixtures/blueprints/bad/<case>/blueprint.yaml + expected.yaml (see tests/unit/blueprint/"
     "test_golden_bad.py).")
 SEVERITY_SETS = {"error": {"error"}, "warning": {"warning"}, "error or warning": {"error", "warning"}}
@@ -209,13 +210,22 @@ def test_anchors_are_unique():
     assert len(anchors) == len(set(anchors))
 
 
-# ---------- the README ----------
+# ---------- the page docs/issue-codes.md ----------
 
-def test_readme_table_of_codes_is_current():
-    text = README.read_text(encoding="utf-8")
-    assert codes.BEGIN in text and codes.END in text, f"README.md lacks the markers {codes.BEGIN} / {codes.END}"
+def test_the_page_of_codes_is_current():
+    text = PAGE.read_text(encoding="utf-8")
+    assert codes.BEGIN in text and codes.END in text, f"{codes.FILE} lacks the markers {codes.BEGIN} / {codes.END}"
     assert replace_block(text, codes.codes_markdown(), codes.BEGIN, codes.END) == text, (
-        f"README.md's table of issue codes is stale: run `{COMMAND}`")
+        f"{codes.FILE}'s table of issue codes is stale: run `{COMMAND}`")
+    assert reference.BEGIN not in text
+
+
+def test_every_code_has_its_anchor_in_the_page():
+    """Links such as docs/issue-codes.md#issue-<code> (the docs' own, and any a reader follows) land on a row."""
+    ids = set(re.findall(r'<a id="([^"]+)"></a>', PAGE.read_text(encoding="utf-8")))
+    wanted = {c.anchor for c in registered().values()} | {f.anchor for f in codes.families()} | {
+        a.anchor for a in codes.areas()} | {codes.ANCHOR}
+    assert wanted - ids == set()
 
 
 def test_table_has_a_row_and_an_anchor_for_every_code_and_family():
@@ -232,7 +242,7 @@ def test_the_table_of_codes_stands_alone_between_its_markers(tmp_path, capsys):
     page = tmp_path / "issue-codes.md"
     page.write_text(f"# Issue codes\n\n{codes.BEGIN}\nstale table\n{codes.END}\n", encoding="utf-8")
     assert reference.main(["--check", str(page)]) == 1
-    assert COMMAND in capsys.readouterr().err
+    assert f"python -m landing_zone.blueprint.reference --write {page}" in capsys.readouterr().err
     assert reference.main(["--write", str(page)]) == 0
     assert reference.main(["--check", str(page)]) == 0
     text = page.read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The README's blueprint reference: generated, up to date, and complete for every model field."""
+"""The blueprint reference (docs/blueprint-reference.md): generated, up to date, and complete for every model field."""
 from __future__ import annotations
 
 import re
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from landing_zone.blueprint import reference
+from landing_zone.blueprint import codes, reference
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.reference import (
     BEGIN,
@@ -18,7 +18,7 @@ from landing_zone.blueprint.reference import (
     sections,
 )
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+PAGE = Path(__file__).resolve().parents[3] / reference.FILE
 DEFAULT_WORDING = ("Default", "Required", "default")
 
 FIELDS = [(section.model, name, info) for section in sections()
@@ -29,11 +29,17 @@ def _field_param(model, name, info):
     return pytest.param(model, name, info, id=f"{model.__name__}.{name}")
 
 
-def test_readme_reference_is_up_to_date():
-    text = README.read_text(encoding="utf-8")
-    assert BEGIN in text and END in text, f"README.md lacks the markers {BEGIN} / {END}"
+def test_the_reference_page_is_up_to_date():
+    text = PAGE.read_text(encoding="utf-8")
+    assert BEGIN in text and END in text, f"{reference.FILE} lacks the markers {BEGIN} / {END}"
     assert replace_block(text, reference_markdown()) == text, (
-        f"README.md's blueprint reference is stale: run `{COMMAND}`")
+        f"{reference.FILE}'s blueprint reference is stale: run `{COMMAND}`")
+
+
+def test_the_page_holds_the_reference_and_nothing_else_generated():
+    text = PAGE.read_text(encoding="utf-8")
+    assert codes.BEGIN not in text and codes.END not in text
+    assert COMMAND in text                    # the generated comment names the command that writes this page
 
 
 def test_output_is_deterministic():
@@ -95,10 +101,10 @@ def test_types_are_human_readable():
 
 
 def test_check_fails_when_stale_and_write_fixes_it(tmp_path, capsys):
-    stale = tmp_path / "README.md"
+    stale = tmp_path / "page.md"
     stale.write_text(f"# Title\n\n{BEGIN}\nold text\n{END}\n\nafter\n", encoding="utf-8")
     assert reference.main(["--check", str(stale)]) == 1
-    assert COMMAND in capsys.readouterr().err
+    assert f"python -m landing_zone.blueprint.reference --write {stale}" in capsys.readouterr().err
     assert reference.main(["--write", str(stale)]) == 0
     assert reference.main(["--check", str(stale)]) == 0
     text = stale.read_text(encoding="utf-8")
@@ -107,7 +113,19 @@ def test_check_fails_when_stale_and_write_fixes_it(tmp_path, capsys):
 
 
 def test_missing_markers_are_an_error(tmp_path, capsys):
-    plain = tmp_path / "README.md"
+    plain = tmp_path / "page.md"
     plain.write_text("# Title\n", encoding="utf-8")
     assert reference.main(["--check", str(plain)]) == 2
     assert "markers" in capsys.readouterr().err
+
+
+def test_write_and_check_take_each_page(tmp_path, capsys):
+    """`--write docs/blueprint-reference.md docs/issue-codes.md`: every page keeps the blocks it holds."""
+    pages = [tmp_path / "reference.md", tmp_path / "codes.md"]
+    pages[0].write_text(f"{BEGIN}\nold\n{END}\n", encoding="utf-8")
+    pages[1].write_text(f"{codes.BEGIN}\nold\n{codes.END}\n", encoding="utf-8")
+    assert reference.main(["--check", *map(str, pages)]) == 1
+    assert reference.main(["--write", *map(str, pages)]) == 0
+    assert reference.main(["--check", *map(str, pages)]) == 0
+    assert "### Top level" in pages[0].read_text() and codes.BEGIN not in pages[0].read_text()
+    assert '<a id="issue-codes">' in pages[1].read_text() and BEGIN not in pages[1].read_text()

@@ -1,4 +1,4 @@
-"""The README's deploy guide stays true: the phase table, every trusted-access service and delegated
+"""The deploy guide (docs/deploy.md) stays true: the phase table, every trusted-access service and delegated
 administrator the plan may ask for, and the documented dry-run command line, which must work."""
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from landing_zone.deploy.guide import phase_table
 from landing_zone.plan.phases import PHASES
 
 ROOT = Path(__file__).resolve().parents[3]
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-GUIDE = README[README.index("## Deploy guide"):README.index("## Guardrails")]
+GUIDE = (ROOT / "docs" / "deploy.md").read_text(encoding="utf-8")
 
 
 def between(text: str, start: str, end: str) -> str:

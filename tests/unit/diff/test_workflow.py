@@ -1,5 +1,5 @@
 """The shipped pull-request workflow runs the tests, posts `lz diff`, fails on a data-loss risk; the
-README's excerpt of it is the file's own text."""
+excerpt of it in docs/review.md is the file's own text."""
 from __future__ import annotations
 
 import re
@@ -43,9 +43,9 @@ def test_diff_is_posted_even_with_exit_2_and_fails_unless_labelled():
     assert "!contains(github.event.pull_request.labels.*.name, 'allow-data-loss')" in condition
 
 
-def test_readme_excerpt_is_the_workflow_text():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### In CI: a pull-request comment"):]
+def test_the_documented_excerpt_is_the_workflow_text():
+    page = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
+    section = page[page.index("## In CI: a pull-request comment"):]
     excerpt = re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
     assert excerpt in WORKFLOW.read_text(encoding="utf-8")
-    assert "(.github/workflows/landing-zone.yml)" in section
+    assert "(../.github/workflows/landing-zone.yml)" in section

@@ -1,4 +1,4 @@
-"""The README's picture and reachability table of the enterprise network are what its plan draws."""
+"""docs/network.md's picture and reachability table of the enterprise network are what its plan draws."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,12 +10,12 @@ from landing_zone.plan.network_diagram import BEGIN, END, block, mermaid
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def test_readme_network_diagram_is_current():
+def test_the_documented_network_diagram_is_current():
     plan = build_plan(load_blueprint(ROOT / "blueprints" / "enterprise.yaml"))
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "network.md").read_text(encoding="utf-8")
     current = text[text.index(BEGIN):text.index(END) + len(END)]
-    assert current == block(plan), ("README.md's network diagram is stale: run `python -m "
-                                    "landing_zone.plan.network_diagram --write README.md blueprints/enterprise.yaml`")
+    assert current == block(plan), ("docs/network.md's network diagram is stale: run `python -m landing_zone."
+                                    "plan.network_diagram --write docs/network.md blueprints/enterprise.yaml`")
 
 
 def test_the_diagram_draws_associations_propagations_routes_and_blackholes():
