@@ -82,7 +82,7 @@ def _issue(err: ErrorDetails, loc: Loc, root: type[BaseModel], written: str | No
                      hint=field_desc, loc=loc)
     if kind == "value_error":
         message = str(ctx.get("error", err["msg"]))
-        hint = ("keep exactly one of the two keys; the README's Blueprint reference describes both"
+        hint = ("keep exactly one of the two keys; docs/blueprint-reference.md describes both"
                 if "exactly one of" in message else field_desc)
         return Issue("invalid-value", message, hint=hint, loc=loc)
     return Issue("invalid-value", f"{err['msg']} (received {quote(received)})", hint=field_desc, loc=loc)

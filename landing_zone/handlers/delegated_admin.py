@@ -18,8 +18,8 @@ SDK_LOGGERS = ("boto3", "botocore", "urllib3", "s3transfer")
 
 ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 MANUAL = ("the landing zone never deregisters a delegated administrator (that would switch the service off "
-          "for the organization); deregister the current one by hand first, as the README's security "
-          "section describes, then deploy again")
+          "for the organization); deregister the current one by hand first, as docs/security-services.md "
+          "(Manual, one-time steps) describes, then deploy again")
 
 
 class DelegatedAdminError(RuntimeError):

@@ -1,7 +1,7 @@
 """Central logging component: log archive, organization trail with CIS alarms, audit account.
 
 Every cross-account value is a deterministic name (bucket, key alias ARN, trail ARN, bus ARN),
-never a lookup or an export (DESIGN.md §2).
+never a lookup or an export (docs/architecture.md, design rules).
 
 Keys: when the blueprint has a key whose `services` serve the use (`key_arn_for`), the stacks
 encrypt with it by alias ARN and depend on the keys stack that creates it; otherwise each stack
@@ -14,7 +14,8 @@ keeps its own customer managed key, as before the keys component existed:
   only a key granted to Root serves its alarm topic);
 - the trail's CloudWatch Logs group always keeps its stack-local key: `AWS::Logs::LogGroup`
   `KmsKeyId` takes a key ARN, not an alias ARN, and the key ARN of another account's key is
-  known only after it exists (a lookup or an export, which DESIGN.md §2 rules out).
+  known only after it exists (a lookup or an export, which the design rules of docs/architecture.md
+  rule out).
 """
 from __future__ import annotations
 

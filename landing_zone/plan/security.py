@@ -5,7 +5,8 @@ service on organization-wide (stack `<name>-security-services-<region>`), in eve
 Registration comes first: the services stacks depend on the admin stack of their region, and they sit in
 a later deploy phase (plan/phases.py). Nothing here ever disables a service: the handlers do nothing on
 delete, and the native resources that would (Security Hub's delegated admin and central configuration,
-Detective's organization admin, the analyzers) are retained. Deregistering is a manual step (README).
+Detective's organization admin, the analyzers) are retained. Deregistering is a manual step
+(docs/security-services.md, "Manual, one-time steps").
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Names and lookups every component shares: landing zone accounts, buckets, roles, buses, regions.
 
-Other accounts rely on these names (DESIGN: values another account owns are passed by deterministic
-names), so each is defined once, here, below every planner.
+Other accounts rely on these names (docs/architecture.md, design rules: values another account owns are
+passed by deterministic names), so each is defined once, here, below every planner.
 """
 from __future__ import annotations
 

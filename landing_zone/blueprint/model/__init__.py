@@ -1,4 +1,5 @@
-"""The blueprint contract as pydantic v2 models (DESIGN.md §4): names are a contract, add, never rename."""
+"""The blueprint contract as pydantic v2 models (docs/blueprint-reference.md is generated from them): names
+are a contract, add, never rename (docs/architecture.md, design rules)."""
 from landing_zone.blueprint.model.root import Blueprint
 
 __all__ = ["Blueprint"]

@@ -24,13 +24,13 @@ def _policy(written: str) -> str:
 
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
-    """tmp/bp/ holds the blueprint; tmp/outside.json and tmp/shared/ lie outside it."""
+    """tmp/bp/ holds the blueprint; tmp/outside.json and tmp/common/ lie outside it."""
     (tmp_path / "bp" / "policies").mkdir(parents=True)
     (tmp_path / "bp" / "policies" / "p.json").write_text(POLICY)
     (tmp_path / "outside.json").write_text(POLICY)
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared" / "p.json").write_text(POLICY)
-    (tmp_path / "shared" / "core.yaml").write_text("governed_regions: [us-east-1]\n")
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common" / "p.json").write_text(POLICY)
+    (tmp_path / "common" / "core.yaml").write_text("governed_regions: [us-east-1]\n")
     return tmp_path
 
 
@@ -77,9 +77,9 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(folder: Path) -> None:
 
 def test_allow_dir_lets_the_blueprint_read_another_folder(folder: Path) -> None:
     path = folder / "bp" / "blueprint.yaml"
-    path.write_text(_policy("../shared/p.json"))
+    path.write_text(_policy("../common/p.json"))
     assert _codes(path) == [("file-outside-folder", "policies[p].file")]
-    assert _codes(path, (folder / "shared",)) == []
+    assert _codes(path, (folder / "common",)) == []
     assert _codes(path, (folder / "elsewhere",)) == [("file-outside-folder", "policies[p].file")]
 
 
@@ -87,7 +87,7 @@ def test_includes_come_from_the_blueprint_folder_then_each_allowed_folder(folder
     path = folder / "bp" / "blueprint.yaml"
     path.write_text(MINIMAL.replace("governed_regions: [us-east-1, eu-west-1]\n", '{% include "core.yaml" %}\n'))
     assert _codes(path) == [("jinja-include-not-found", "")]
-    assert load_blueprint(path, allow_dirs=[folder / "shared"]).model.governed_regions == ["us-east-1"]
+    assert load_blueprint(path, allow_dirs=[folder / "common"]).model.governed_regions == ["us-east-1"]
 
 
 def test_the_ids_file_is_read_like_a_file_the_blueprint_names(folder: Path) -> None:
@@ -121,20 +121,20 @@ def test_cdk_context_allow_dir(value: object, expected: list[str]) -> None:
 
 def test_lz_validate_and_render_take_allow_dir(folder: Path) -> None:
     path = folder / "bp" / "blueprint.yaml"
-    path.write_text(_policy("../shared/p.json"))
+    path.write_text(_policy("../common/p.json"))
     refused = CliRunner().invoke(cli, ["validate", str(path)])
     assert refused.exit_code == 1 and "[file-outside-folder]" in refused.output and "--allow-dir" in refused.output
-    allowed = CliRunner().invoke(cli, ["validate", str(path), "--allow-dir", str(folder / "shared")])
+    allowed = CliRunner().invoke(cli, ["validate", str(path), "--allow-dir", str(folder / "common")])
     assert allowed.exit_code == 0, allowed.output
     path.write_text('{% include "core.yaml" %}\n')
-    rendered = CliRunner().invoke(cli, ["render", str(path), "--allow-dir", str(folder / "shared")])
+    rendered = CliRunner().invoke(cli, ["render", str(path), "--allow-dir", str(folder / "common")])
     assert rendered.output == "governed_regions: [us-east-1]\n\n"
 
 
 def test_scope_is_the_blueprint_folder_resolved(folder: Path) -> None:
     os.symlink(folder / "bp", folder / "bp-link")
-    scope = Scope.of(folder / "bp-link" / "blueprint.yaml", [folder / "shared"])
-    assert scope.roots == ((folder / "bp").resolve(), (folder / "shared").resolve())
+    scope = Scope.of(folder / "bp-link" / "blueprint.yaml", [folder / "common"])
+    assert scope.roots == ((folder / "bp").resolve(), (folder / "common").resolve())
 
 
 # ---------- the loader reads every file; the plan reads none ----------

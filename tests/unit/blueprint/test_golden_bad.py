@@ -1,4 +1,4 @@
-"""Golden bad blueprints (DESIGN.md §7, §8): each case names the exact issues users must see.
+"""Golden bad blueprints (docs/blueprints.md, "Errors"): each case names the exact issues users must see.
 
 Every directory under tests/fixtures/blueprints/bad/ is one user mistake (a few combine several
 to prove issues are collected, not just the first):

@@ -60,10 +60,10 @@ def test_blueprint_issues_exit_1_without_writing(tmp_path):
 
 def test_files_outside_the_blueprint_folder_need_allow_dir(tmp_path):
     data = minimal()
-    data["policies"] = [{"name": "deny-leave", "type": "service_control", "file": "../shared/deny.json",
+    data["policies"] = [{"name": "deny-leave", "type": "service_control", "file": "../common/deny.json",
                          "targets": {"units": ["Root"]}}]
-    (tmp_path / "shared").mkdir()
-    (tmp_path / "shared/deny.json").write_text(
+    (tmp_path / "common").mkdir()
+    (tmp_path / "common/deny.json").write_text(
         '{"Version": "2012-10-17", "Statement": [{"Sid": "NoLeave", "Effect": "Deny", '
         '"Action": "organizations:LeaveOrganization", "Resource": "*"}]}')
     (tmp_path / "bp").mkdir()
@@ -71,7 +71,7 @@ def test_files_outside_the_blueprint_folder_need_allow_dir(tmp_path):
     out = tmp_path / "r.html"
     refused = CliRunner().invoke(cli, ["report", blueprint, "-o", str(out)])
     assert refused.exit_code == 1 and not out.exists() and "policies[deny-leave].file" in refused.output
-    allowed = CliRunner().invoke(cli, ["report", blueprint, "--allow-dir", str(tmp_path / "shared"),
+    allowed = CliRunner().invoke(cli, ["report", blueprint, "--allow-dir", str(tmp_path / "common"),
                                        "-o", str(out)])
     assert allowed.exit_code == 0, allowed.output
     assert '<li data-policy="acme-deny-leave"' in out.read_text(encoding="utf-8")
