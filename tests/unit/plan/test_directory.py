@@ -225,7 +225,9 @@ def test_roster_stays_when_everything_left_the_blueprint(tmp_path):
         data["identity"]["directory"].pop(key)
     _, stack = directory_stack(tmp_path, data)
     assert (stack.payload.roster.trusts, stack.payload.roster.regions, stack.payload.roster.accounts) == ((), (), ())
-    assert stack.resources == count_resources(stack.payload) == 2 + 6 + 1
+    # the secret and the directory, the roster's provider (two functions, each with a role, a policy
+    # and a log group), the roster
+    assert stack.resources == count_resources(stack.payload) == 2 + 8 + 1
 
 
 @pytest.mark.parametrize("kind", ["simple", "connector"])

@@ -82,8 +82,8 @@ def test_one_stack_per_owner_and_region_with_replicas_after_their_primary(tmp_pa
         "alias/lz/logs", "acme-keys-log-archive-us-east-1", primary.logical_id)
     assert primary.multi_region and primary.rotation and primary.origin == "AWS_KMS"
     assert stacks["acme-keys-log-archive-us-east-1"].payload.export_regions == ("eu-west-1",)
-    # key + alias each, plus the cross-region writer (3) and reader (3).
-    assert [s.resources for s in stacks.values()] == [2, 5, 7]
+    # key + alias each: the replica reads its primary's ARN with Fn::GetStackOutput, which costs no resource.
+    assert [s.resources for s in stacks.values()] == [2, 2, 4]
     assert not stacks["acme-keys-app-us-east-1"].payload.primaries[0].multi_region
 
 
@@ -208,7 +208,9 @@ def test_external_key_has_no_rotation_and_custom_key_store_key_is_a_custom_resou
     assert statements(hsm.policy_document)["KeyAdministration"]["Principal"] == {
         "AWS": "arn:aws:iam::222222222222:root"}
     assert not any("alias/lz/hsm" in p.subject for p in plan.pending)
-    assert stack.resources == stack_resources(stack.payload) == 2 * 3 + 6
+    # key + alias for two keys, the custom key store key and its alias, and the handler provider
+    # (two functions, each with a role, a policy and a log group)
+    assert stack.resources == stack_resources(stack.payload) == 2 * 3 + 8
 
 
 def test_custom_key_store_key_serves_services_and_is_never_rotated(tmp_path):
