@@ -2,7 +2,8 @@
 own deployment, or whose exemptions are not protected, fails the synthesis the way cdk-nag does.
 
 The proofs themselves are pure Python over cdk.out (landing_zone/checks/); this module only reports
-them through CDK and keeps the last report for the caller (tests, `lz deploy --dry-run`)."""
+them through CDK, keeps the last result for the caller (the tests) and writes a summary (requests,
+evaluations, seconds) to cdk.out/deploy-proofs.json."""
 from __future__ import annotations
 
 import json
