@@ -17,7 +17,7 @@ from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.baseline import AccountBaseline, EbsDefaultEncryption
 from landing_zone.blueprint.model.common import ROOT
 from landing_zone.plan.model import Pending
-from landing_zone.plan.targets import Tree
+from landing_zone.plan.targets import Target, Tree
 
 HANDLER = Path(__file__).resolve().parents[1] / "handlers" / "account_baseline.py"
 REGION = "${AWS::Region}"
@@ -147,5 +147,5 @@ def account_baseline_template(bp: Blueprint, baseline: AccountBaseline, pending:
             "Resources": account_baseline_resources(bp, baseline, pending)}
 
 
-def baseline_targets(bp: Blueprint, baseline: AccountBaseline) -> tuple:
+def baseline_targets(bp: Blueprint, baseline: AccountBaseline) -> tuple[Target, ...]:
     return tuple(sorted(set(Tree(bp).of(baseline))))

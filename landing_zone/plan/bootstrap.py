@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -24,7 +24,8 @@ COMPONENT = "bootstrap"
 
 @cache
 def bootstrap_template() -> dict[str, Any]:
-    return yaml.load(TEMPLATE_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return cast(dict[str, Any], yaml.load(TEMPLATE_FILE.read_text(encoding="utf-8"),
+                                          Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def bootstrap_stackset(bp: Blueprint, stacks: list[StackPlan], accounts: tuple[AccountPlan, ...]

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from typing import Any, TypeVar
 
 from landing_zone.blueprint.issues import BlueprintError, Issue
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
+from landing_zone.blueprint.model.organization import Account
 from landing_zone.blueprint.query import ACCOUNTS_LOC, account_role, account_tags, account_unit, walk_units
 from landing_zone.plan.account_baseline_stackset import account_baseline_stacksets
 from landing_zone.plan.bootstrap import bootstrap_stackset
@@ -73,6 +75,8 @@ MAX_RESOURCES_PER_STACK = 450
 # OU stacks per depth below the top level; each OU is a resource and an output (200 at most).
 UNIT_SHARDS = 8
 MAX_OUTPUTS_PER_STACK = 200
+# What _resolvable keeps to the targets it can reach: a policy or a StackSet, returned as it came.
+_Targeted = TypeVar("_Targeted", PolicyPlan, StackSetPlan)
 
 
 def build_plan(loaded: LoadedBlueprint) -> Plan:
@@ -142,8 +146,9 @@ def build_plan(loaded: LoadedBlueprint) -> Plan:
     return replace(plan, stacks=tuple(stacks), pending=tuple(pending), phases=deploy_phases(stacks))
 
 
-def _stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict, accounts: tuple[AccountPlan, ...],
-               pending: list[Pending]) -> tuple[list[StackSetPlan], StackSetPlan | None]:
+def _stacksets(bp: Blueprint, instances: list[ControlInstance], context: dict[str, Any],
+               accounts: tuple[AccountPlan, ...], pending: list[Pending]
+               ) -> tuple[list[StackSetPlan], StackSetPlan | None]:
     log_archive = next((a for a in accounts if a.role == "log-archive"), None)
     stacksets: list[StackSetPlan] = []
     baseline = None
@@ -207,7 +212,7 @@ def _unit_stacks(name: str, management: str, region: str, units: tuple[UnitPlan,
     return placed, stacks
 
 
-def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pending: list[Pending]):
+def _resolvable(item: _Targeted, ids: dict[str, str | None], pending: list[Pending]) -> _Targeted:
     """Account targets need the account id; the others wait, reported as pending, never dropped silently."""
     keep: list[Target] = []
     for target in item.targets:
@@ -221,7 +226,7 @@ def _resolvable(item: PolicyPlan | StackSetPlan, ids: dict[str, str | None], pen
 
 def _accounts(loaded: LoadedBlueprint, base_tags: dict[str, str]) -> tuple[AccountPlan, ...]:
     bp = loaded.model
-    by_shard: dict[str, list] = defaultdict(list)
+    by_shard: dict[str, list[tuple[Account, str]]] = defaultdict(list)
     # The name an account was created under (`renamed_from`) keys its shard, logical id and place in
     # its chain, so a rename leaves the accounts' templates as they were.
     for account in sorted(bp.organization.accounts, key=lambda a: a.key):

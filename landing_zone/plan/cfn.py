@@ -52,7 +52,7 @@ class _Resolver:
             left, right = (self.value(a) for a in args)
             if isinstance(left, (dict, list)) or isinstance(right, (dict, list)):
                 raise UnresolvableCondition(f"cannot resolve {expr!r}")
-            return left == right
+            return bool(left == right)
         if fn == "Fn::Not":
             return not self.condition(args[0])
         if fn == "Fn::And":

@@ -18,6 +18,7 @@ aggregator, and the SCPs of the controls it enforces (plan/tower_controls.py nat
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -170,7 +171,8 @@ def plan_control_tower(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     return result
 
 
-def _landing_zone(bp: Blueprint, plan: Plan, result: ComponentResult, add) -> None:
+def _landing_zone(bp: Blueprint, plan: Plan, result: ComponentResult,
+                  add: Callable[[str, str, int, Any], None]) -> None:
     log_archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
     audit = next((a for a in plan.accounts if a.role == "audit"), None)
     if not (log_archive and log_archive.id and audit and audit.id):
@@ -203,7 +205,8 @@ def _controls(bp: Blueprint, plan: Plan, units: tuple[str, ...], unit_ids: dict[
             statements = render(p.instance.control.scp, {**context, **p.instance.values})
             model = {"Version": "2012-10-17", "Statement": statements}
         keyed.append((key, p, model))
-    out, last = [], {}
+    out: list[EnabledControlPlan] = []
+    last: dict[int, str] = {}
     for key, p, model in sorted(keyed, key=lambda k: k[0]):
         # A control's lane depends on its own key only: switching a control on one OU moves no
         # other control to another lane (only its lane successor waits for something else).

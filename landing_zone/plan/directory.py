@@ -24,17 +24,18 @@ from landing_zone.blueprint.model.network import Vpc
 from landing_zone.plan.component import ComponentResult, member_stack
 from landing_zone.plan.model import Pending, Plan, Tags
 from landing_zone.plan.names import logical_id, stack_name
-from landing_zone.plan.network import (
-    SHARING_COMPONENT,
-    ResolverEndpointPlan,
+from landing_zone.plan.network import SHARING_COMPONENT
+from landing_zone.plan.shared import (
+    PROVIDER_RESOURCES,
+    WAITING_PROVIDER_RESOURCES,
+    key_arn_for,
+    keys_stack_for,
     partition,
-    resolve_principals,
-    subnet_export_name,
-    vpc_export_name,
 )
-from landing_zone.plan.network import SharePlan as RamSharePlan
-from landing_zone.plan.shared import PROVIDER_RESOURCES, WAITING_PROVIDER_RESOURCES, key_arn_for, keys_stack_for
+from landing_zone.plan.shares import SharePlan as RamSharePlan
+from landing_zone.plan.shares import resolve_principals
 from landing_zone.plan.targets import Tree
+from landing_zone.plan.vpcs import ResolverEndpointPlan, subnet_export_name, vpc_export_name
 
 COMPONENT = "directory"
 NETWORK_COMPONENT = "network"
@@ -198,7 +199,7 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
             if not ids.get(name):
                 result.pending.append(Pending(f"directory sharing with account {name}", "the account has "
                                               "no id yet; run `lz sync` after it is created"))
-        account_ids = tuple(sorted({ids[n] for n in names if ids.get(n)}))
+        account_ids = tuple(sorted({known for n in names if (known := ids.get(n))}))
         if account_ids:
             share = SharePlan(logical_id=logical_id("Share", directory.domain.lower()), account_ids=account_ids)
 
@@ -212,8 +213,9 @@ def plan_directory(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     connector_secret = directory.service_account_secret if directory.type == "connector" else None
     secret_key = key_arn_for(bp, service="secretsmanager", account=directory.account, region=directory.region) \
         if directory.type != "connector" else None
-    if secret_key and keys_stack_for(bp, secret_key):
-        depends.add(keys_stack_for(bp, secret_key))   # the key must exist before the secret uses it
+    keys_stack = keys_stack_for(bp, secret_key) if secret_key else None
+    if keys_stack:
+        depends.add(keys_stack)   # the key must exist before the secret uses it
     roster = None
     if directory.type == "microsoft-ad":
         roster = RosterPlan(logical_id=logical_id("Roster", directory.domain.rstrip(".").lower()),

@@ -2,6 +2,7 @@
 network stack of every region where a VPC or VPC template uses it, associated with those VPCs."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from landing_zone.blueprint.load import LoadedBlueprint
@@ -10,6 +11,7 @@ from landing_zone.blueprint.model.network_services import DnsFirewall
 from landing_zone.blueprint.routing import network_account
 from landing_zone.plan.model import Plan, Tags
 from landing_zone.plan.names import logical_id
+from landing_zone.plan.shared_values import Ref
 from landing_zone.plan.vpcs import AssociationPlan, named
 
 # A rule group association's priority: 101-9899, unique per VPC (AWS reserves the rest).
@@ -64,7 +66,8 @@ def association_name(prefix: str, firewall: str, vpc: str) -> str:
     return f"{prefix}-{firewall}-{vpc}"[:64]
 
 
-def firewall_associations(plan: Plan, bp: Blueprint, vpc_name: str, use) -> tuple[AssociationPlan, ...]:
+def firewall_associations(plan: Plan, bp: Blueprint, vpc_name: str, use: Callable[[DnsFirewall], Ref]
+                          ) -> tuple[AssociationPlan, ...]:
     """`use(firewall)` gives the Ref of the rule group id for the VPC's stack."""
     names = [f.name for f in bp.network.dns_firewall if vpc_name in f.vpcs]
     return tuple(AssociationPlan(ref=use(next(f for f in bp.network.dns_firewall if f.name == name)),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any, cast
 
 from landing_zone.blueprint.model import Blueprint
 
@@ -36,8 +37,8 @@ class FindingRule:
     pattern: str          # the event pattern, JSON with sorted keys
 
     @property
-    def event_pattern(self) -> dict:
-        return json.loads(self.pattern)
+    def event_pattern(self) -> dict[str, Any]:
+        return cast(dict[str, Any], json.loads(self.pattern))
 
     @property
     def logical_id(self) -> str:
@@ -48,7 +49,7 @@ def at_or_above(severity: str) -> list[str]:
     return list(LEVELS[LEVELS.index(severity):])
 
 
-def finding_pattern(service: str, severity: str) -> dict | None:
+def finding_pattern(service: str, severity: str) -> dict[str, Any] | None:
     """The event pattern of one service's findings at or above `severity` (None: no finding can match)."""
     if service == "guardduty":
         return {"source": ["aws.guardduty"], "detail-type": ["GuardDuty Finding"],
@@ -63,7 +64,7 @@ def finding_pattern(service: str, severity: str) -> dict | None:
         return {"source": ["aws.macie"], "detail-type": ["Macie Finding"],
                 "detail": {"severity": {"description": levels}}} if levels else None
     if service == "access-analyzer":
-        detail: dict = {"status": ["ACTIVE"]}
+        detail: dict[str, Any] = {"status": ["ACTIVE"]}
         if LEVELS.index(severity) >= LEVELS.index("HIGH"):
             detail["isPublic"] = [True]
         return {"source": ["aws.access-analyzer"], "detail-type": ["Access Analyzer Finding"], "detail": detail}
@@ -77,7 +78,8 @@ def finding_rules(bp: Blueprint) -> tuple[FindingRule, ...]:
     for service, key in SERVICES:
         if getattr(security, key) is None:
             continue
-        if service == "access-analyzer" and not security.access_analyzer.external_access:
+        if service == "access-analyzer" and security.access_analyzer is not None \
+                and not security.access_analyzer.external_access:
             continue       # the unused access analyzer's findings are a review list, not an alert
         pattern = finding_pattern(service, security.notify_severity)
         if pattern is not None:

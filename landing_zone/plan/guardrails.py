@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.model import Blueprint
@@ -10,7 +10,10 @@ from landing_zone.catalog import Control, load_catalog
 from landing_zone.plan.targets import ROOT_TARGET, Target, Tree
 
 REGION_DENY_CONTROL = "LZ-REGION-001"
-DISABLED = ("disable",)
+Parameters = tuple[tuple[str, Any], ...]
+# What the blueprint decides for one control on one node: switch it off, or on with these parameters.
+Decision = tuple[Literal["disable"]] | tuple[Literal["enable"], Parameters]
+DISABLED: tuple[Literal["disable"]] = ("disable",)
 LEVEL_PRIORITY = 1
 
 
@@ -19,7 +22,7 @@ class ControlInstance:
     """One control with one set of parameter values, attached to the targets it covers."""
 
     control: Control
-    parameters: tuple[tuple[str, Any], ...]
+    parameters: Parameters
     targets: tuple[Target, ...]
     loc: Loc = ("guardrails",)   # the blueprint entry that set these parameters
     remediation: Any = None      # plan/remediation.py RemediationSpec: the runbook runs on these targets
@@ -29,7 +32,7 @@ class ControlInstance:
         return {k: list(v) if isinstance(v, tuple) else v for k, v in self.parameters}
 
 
-def _frozen(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+def _frozen(values: dict[str, Any]) -> Parameters:
     # List parameters are sets (regions, principals, tag keys): sorted, so blueprint order never shows.
     return tuple(sorted((k, tuple(sorted(set(v), key=str)) if isinstance(v, list) else v)
                         for k, v in values.items()))
@@ -56,10 +59,10 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
     catalog = {i: c for i, c in load_catalog().items() if not c.requires or context.get(c.requires)}
     tree = Tree(bp)
     # control id → node → (priority, decision, loc)
-    decisions: dict[str, dict[Target, tuple[int, tuple, Loc]]] = {}
+    decisions: dict[str, dict[Target, tuple[int, Decision, Loc]]] = {}
     issues: list[Issue] = []
 
-    def decide(control: Control, node: Target, priority: int, decision: tuple, loc: Loc) -> None:
+    def decide(control: Control, node: Target, priority: int, decision: Decision, loc: Loc) -> None:
         nodes = decisions.setdefault(control.id, {})
         current = nodes.get(node)
         if current and current[0] == priority and current[1] != decision:
@@ -87,17 +90,17 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
             chosen = [catalog[entry.control]] if entry.control in catalog else []
             priority, given = 2, entry.parameters
         for control in chosen:
-            decision = ("enable", _frozen(resolve_parameters(control, given, context)))
+            decision: Decision = ("enable", _frozen(resolve_parameters(control, given, context)))
             for node in tree.of(entry):
                 decide(control, node, priority, decision, loc)
     # A remediation switches its detective control on where nothing enables it yet, like a level (it never
     # replaces parameters an enable entry or an ancestor gives); plan/remediation.py attaches the runbook.
     for i, remediation in enumerate(bp.guardrails.remediate):
-        control = catalog.get(remediation.control)
-        if control is not None and control.behavior == "detective":
-            decision = ("enable", _frozen(resolve_parameters(control, remediation.parameters, context)))
+        detective = catalog.get(remediation.control)
+        if detective is not None and detective.behavior == "detective":
+            decision = ("enable", _frozen(resolve_parameters(detective, remediation.parameters, context)))
             for node in tree.of(remediation):
-                decide(control, node, LEVEL_PRIORITY, decision, ("guardrails", "remediate", i))
+                decide(detective, node, LEVEL_PRIORITY, decision, ("guardrails", "remediate", i))
     if bp.guardrails.region_deny and REGION_DENY_CONTROL in catalog:
         control, deny = catalog[REGION_DENY_CONTROL], bp.guardrails.region_deny
         # The landing zone's own deployers stay exempt: denying them would break every deploy.
@@ -108,17 +111,18 @@ def resolve_guardrails(bp: Blueprint, context: dict[str, Any]) -> tuple[list[Con
         for node in targets:
             decide(control, node, 2, ("enable", _frozen(resolve_parameters(control, given, context))),
                    ("guardrails", "region_deny"))
-    for i, entry in enumerate(bp.guardrails.disable):
-        if entry.control in catalog and catalog[entry.control].level != "mandatory":
-            for node in tree.of(entry):
-                decide(catalog[entry.control], node, 3, DISABLED, ("guardrails", "disable", i))
+    for i, disable in enumerate(bp.guardrails.disable):
+        if disable.control in catalog and catalog[disable.control].level != "mandatory":
+            for node in tree.of(disable):
+                decide(catalog[disable.control], node, 3, DISABLED, ("guardrails", "disable", i))
 
     instances = []
     for control_id, nodes in sorted(decisions.items()):
         control = catalog[control_id]
-        enabled = sorted({d for _, d, _ in nodes.values() if d != DISABLED})
+        enabled = sorted({d for _, d, _ in nodes.values() if d[0] == "enable"})
 
-        def state_of(node: Target, inherited: object, nodes=nodes) -> object:
+        def state_of(node: Target, inherited: Decision | None,
+                     nodes: dict[Target, tuple[int, Decision, Loc]] = nodes) -> Decision | None:
             if node not in nodes:
                 return inherited
             priority, decision, _ = nodes[node]

@@ -36,6 +36,7 @@ from landing_zone.plan.component import ComponentResult
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import bucket_of, digest, logical_id, stack_name
 from landing_zone.plan.targets import Tree
+from landing_zone.policy.elements import Kind, Problem
 from landing_zone.policy.lint import lint_document
 
 CENTER_COMPONENT = "identity-center"
@@ -221,7 +222,8 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
     per_account: dict[str, set[str]] = defaultdict(set)
     for ps_name, kind, principal_id, account in sorted(wanted):
         per_account[account].add(ps_name)
-        if not ids.get(account):
+        account_id = ids.get(account)
+        if not account_id:
             waiting[account].add(ps_name)
             continue
         key = f"{ps_name}/{created[account]}/{kind.lower()}/{principal_id}"
@@ -230,7 +232,7 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
         shards[shard].append(AssignmentPlan(
             logical_id=logical_id("Assignment", key), permission_set=ps_name,
             permission_set_arn=f"{{{{resolve:ssm:{by_name[ps_name].parameter_name}}}}}",
-            principal_type=kind, principal_id=principal_id, account=account, account_id=ids[account]))
+            principal_type=kind, principal_id=principal_id, account=account, account_id=account_id))
     for account, names in sorted(per_account.items()):
         if len(names) > PERMISSION_SETS_PER_ACCOUNT:
             result.issues.append(Issue(
@@ -260,7 +262,7 @@ def _plan_identity_center(loaded: LoadedBlueprint, plan: Plan, result: Component
         previous = shard
 
 
-def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline: dict | None,
+def _permission_set(blueprint: str, instance_arn: str, ps: PermissionSet, inline: dict[str, Any] | None,
                     tags: Tags, partition_name: str) -> PermissionSetPlan:
     boundary_arn = boundary_reference = None
     if ps.permissions_boundary:
@@ -314,14 +316,14 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
             continue
         group = groups.setdefault(account, _Federation(account))
         host = oidc.host
-        provider = OidcProviderPlan(
+        issuer = OidcProviderPlan(
             url=oidc.url, logical_id=logical_id("OidcProvider", host),
             arn=f"arn:{plan.partition}:iam::{ids.get(account) or PLACEHOLDER_ID}:oidc-provider/{host}",
             client_ids=tuple(oidc.client_ids),
             thumbprints=tuple(t.lower() for t in oidc.thumbprints), tags=plan.tags)
-        group.oidc.append(provider)
+        group.oidc.append(issuer)
         for j, role in enumerate(oidc.roles):
-            group.roles.append(_role(loaded, plan, role, provider.arn, provider.logical_id,
+            group.roles.append(_role(loaded, plan, role, issuer.arn, issuer.logical_id,
                                      "sts:AssumeRoleWithWebIdentity", role.conditions, loc + ("roles", j),
                                      result))
 
@@ -329,27 +331,29 @@ def _plan_federation(loaded: LoadedBlueprint, plan: Plan, result: ComponentResul
     wanted |= {oidc.account or default for oidc in identity.oidc_providers}
     for account in sorted(a for a in wanted if a):
         name = stack_name(plan.name, FEDERATION_COMPONENT, None if account == default else account_key(bp, account))
-        if not ids.get(account):
+        account_id = ids.get(account)
+        if not account_id:
             result.pending.append(Pending(f"stack {name}", f"account {account} has no id yet, so the "
                                           "stack is not synthesized; deploy the accounts stacks, then run "
                                           "`lz sync`"))
             continue
-        group = groups.get(account)
-        if group is None:
+        federation = groups.get(account)
+        if federation is None:
             continue    # its providers had issues, reported above
         payload = FederationPlan(
-            saml_providers=tuple(sorted(group.saml, key=lambda p: p.name)),
-            oidc_providers=tuple(sorted(group.oidc, key=lambda p: p.url)),
-            roles=tuple(sorted(group.roles, key=lambda r: r.name)))
+            saml_providers=tuple(sorted(federation.saml, key=lambda p: p.name)),
+            oidc_providers=tuple(sorted(federation.oidc, key=lambda p: p.url)),
+            roles=tuple(sorted(federation.roles, key=lambda r: r.name)))
         result.stacks.append(StackPlan(
-            name=name, component=FEDERATION_COMPONENT, account_id=ids[account], region=plan.home_region,
+            name=name, component=FEDERATION_COMPONENT, account_id=account_id, region=plan.home_region,
             description=f"{plan.name} landing zone: SAML and OIDC identity providers and federated roles",
             resources=len(payload.saml_providers) + len(payload.oidc_providers) + len(payload.roles),
             payload=payload))
 
 
 def _role(loaded: LoadedBlueprint, plan: Plan, role: FederatedRole, provider_arn: str, provider_id: str,
-          action: str, conditions: dict, loc: Loc, result: ComponentResult) -> FederatedRolePlan:
+          action: str, conditions: dict[str, dict[str, str | list[str]]], loc: Loc,
+          result: ComponentResult) -> FederatedRolePlan:
     statement: dict[str, Any] = {"Sid": "Federation", "Effect": "Allow",
                                  "Principal": {"Federated": provider_arn}, "Action": action}
     if conditions:
@@ -366,8 +370,8 @@ def _role(loaded: LoadedBlueprint, plan: Plan, role: FederatedRole, provider_arn
         inline_policy=inline, max_session_duration=role.max_session_duration, tags=plan.tags)
 
 
-def _inline_policy(loaded: LoadedBlueprint, policy: InlinePolicy | None, loc: Loc, kind: str,
-                   result: ComponentResult) -> dict | None:
+def _inline_policy(loaded: LoadedBlueprint, policy: InlinePolicy | None, loc: Loc, kind: Kind,
+                   result: ComponentResult) -> dict[str, Any] | None:
     """The document inline or from its Jinja2-rendered JSON file, linted like every IAM document."""
     if policy is None:
         return None
@@ -376,6 +380,7 @@ def _inline_policy(loaded: LoadedBlueprint, policy: InlinePolicy | None, loc: Lo
         document, loc = policy.document, loc + ("document",)
     else:   # the loader has read, rendered and parsed the file (and reported any problem with it)
         loc = loc + ("file",)
+        assert policy.file is not None      # the model holds a document or a file
         named = loaded.files.json[policy.file]
         document = named.content
     for p in lint_document(document, kind=kind):
@@ -384,7 +389,7 @@ def _inline_policy(loaded: LoadedBlueprint, policy: InlinePolicy | None, loc: Lo
     return document
 
 
-def _policy_issue(problem, what: str, loc: Loc) -> Issue:
+def _policy_issue(problem: Problem, what: str, loc: Loc) -> Issue:
     where = f"{problem.pointer}: " if problem.pointer else ""
     return Issue(problem.code, f"{where}{problem.message}",
                  hint=problem.hint or f"fix {what}; the IAM policy grammar is in the IAM User Guide", loc=loc)
@@ -392,7 +397,8 @@ def _policy_issue(problem, what: str, loc: Loc) -> Issue:
 
 def _saml_metadata(named: NamedFile, loc: Loc, result: ComponentResult) -> str | None:
     """IAM wants the identity provider's SAML 2.0 metadata with its signing certificate."""
-    text, path = named.content, named.written
+    text: str = named.content     # a text file's content: the metadata as written
+    path = named.written
     problem = None
     try:
         root = ElementTree.fromstring(text)

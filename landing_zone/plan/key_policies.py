@@ -36,6 +36,7 @@ context). Who gets what:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 CRYPTO = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
 GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"]
@@ -92,7 +93,8 @@ def _one(values: list[str]) -> str | list[str]:
     return values[0] if len(values) == 1 else values
 
 
-def _allow(sid: str, principal: dict, actions: list[str], condition: dict | None = None) -> dict:
+def _allow(sid: str, principal: dict[str, Any], actions: list[str], condition: dict[str, Any] | None = None
+           ) -> dict[str, Any]:
     statement = {"Sid": sid, "Effect": "Allow", "Principal": principal, "Action": _one(actions),
                  "Resource": "*"}
     if condition:
@@ -100,7 +102,7 @@ def _allow(sid: str, principal: dict, actions: list[str], condition: dict | None
     return statement
 
 
-def key_policy(ctx: KeyPolicyContext) -> dict:
+def key_policy(ctx: KeyPolicyContext) -> dict[str, Any]:
     """The key policy document (Resource "*" in a key policy means this key)."""
     services = set(ctx.services)
     callers = ctx.callers
@@ -171,7 +173,8 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
         statements += _log_bucket_writers(ctx)
     endpoints = [ctx.endpoint(VIA_SERVICES[s][1]) for s in via]
     if ctx.grant_org_paths:
-        condition: dict = {"ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": _one(list(ctx.grant_org_paths))}}
+        condition: dict[str, Any] = {
+            "ForAnyValue:StringLike": {"aws:PrincipalOrgPaths": _one(list(ctx.grant_org_paths))}}
         if endpoints:
             condition["StringEquals"] = {"kms:ViaService": _one(endpoints)}
         statements.append(_allow("OrgUnitsUse", {"AWS": "*"}, CRYPTO, condition))
@@ -188,7 +191,7 @@ def key_policy(ctx: KeyPolicyContext) -> dict:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _log_bucket_writers(ctx: KeyPolicyContext) -> list[dict]:
+def _log_bucket_writers(ctx: KeyPolicyContext) -> list[dict[str, Any]]:
     """Writers of the log bucket that rely on its default SSE-KMS encryption (the same grants the
     log-archive stack's own logs key gives when the blueprint has no key for the bucket)."""
     org = {"aws:SourceOrgID": ctx.log_bucket_organization_id}

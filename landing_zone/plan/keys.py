@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, cast
 
-from landing_zone.blueprint.issues import Issue
+from landing_zone.blueprint.issues import Issue, Loc
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT
@@ -46,8 +47,8 @@ class _WithPolicy:
     policy: str
 
     @property
-    def policy_document(self) -> dict:
-        return json.loads(self.policy)
+    def policy_document(self) -> dict[str, Any]:
+        return cast(dict[str, Any], json.loads(self.policy))
 
 
 @dataclass(frozen=True)
@@ -257,12 +258,12 @@ def _org_path(plan: Plan, unit: str) -> str | None:
             path = chain[-1].parent or ""
         if any(u.id is None for u in chain):
             return None
-        parts += [u.id for u in reversed(chain)]
+        parts += [u.id for u in reversed(chain) if u.id is not None]     # all of them, checked above
     return "/".join(parts) + "/*"
 
 
 def _policy(bp: Blueprint, plan: Plan, key: Key, owner_id: str, region: str, grant_ids: tuple[str, ...],
-            org_paths: tuple[str, ...], loc: tuple, result: ComponentResult) -> str:
+            org_paths: tuple[str, ...], loc: Loc, result: ComponentResult) -> str:
     # The reader role lives in the log-archive account (the audit account assumes it).
     archive = next((a for a in plan.accounts if a.role == "log-archive"), None)
     reader_id = archive.id if archive else None

@@ -298,6 +298,7 @@ def plan_logging(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
                                       f"the log bucket lives in account {log_archive.name}, which has no id "
                                       "yet; the trail is synthesized once it is known"))
     else:
+        assert archive is not None      # the stack exists once the account has an id, and so does the archive
         trail = OrganizationTrailPlan(
             trail_name=logging.trail.name, trail_arn=organization_trail_arn(bp), bucket_name=archive.bucket_name,
             logs_key_arn=trail_key or f"arn:{plan.partition}:kms:{bp.home_region}:{log_archive.id}:{archive.key_alias}",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard, TypeVar
 
 from landing_zone.blueprint.load import LoadedBlueprint
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import Targets
-from landing_zone.blueprint.model.network import PrefixList
+from landing_zone.blueprint.model.network import PrefixList, TransitGateway, Vpc
 from landing_zone.blueprint.routing import (
     account_is_covered,
     ipam_home,
@@ -38,7 +38,7 @@ from landing_zone.plan.reachability import trust_issues
 from landing_zone.plan.shared import PROVIDER_RESOURCES, log_bucket_name
 from landing_zone.plan.shared import partition as partition
 from landing_zone.plan.shared_values import Imported, Published, StackValues, network_stack_name, published
-from landing_zone.plan.shares import (  # noqa: F401 - re-exported: directory and CDK code import them from here
+from landing_zone.plan.shares import (  # noqa: F401 - re-exported: CDK code imports them from here
     RAM_TYPES,
     SharedResource,
     SharePlan,
@@ -49,7 +49,7 @@ from landing_zone.plan.shares import (  # noqa: F401 - re-exported: directory an
 )
 from landing_zone.plan.transit import TransitGatewayPlan, plan_transit_gateway
 from landing_zone.plan.vpc_templates import plan_vpc_templates
-from landing_zone.plan.vpcs import (  # noqa: F401 - re-exported: directory and CDK code import them from here
+from landing_zone.plan.vpcs import (  # noqa: F401 - re-exported: CDK code imports them from here
     AssociationPlan,
     NatGatewayPlan,
     ResolverEndpointPlan,
@@ -73,6 +73,9 @@ DNS_PORT = 53
 # switches.
 ROUTING_PROVIDER_RESOURCES = PROVIDER_RESOURCES
 
+
+# What one account owns in one region.
+_Owned = TypeVar("_Owned", Vpc, PrefixList, TransitGateway)
 
 # ---------- payload: what the CDK network stack consumes ----------
 
@@ -195,7 +198,7 @@ def sharing_stack(plan: Plan) -> StackPlan:
 
 def _owners(bp: Blueprint) -> set[tuple[str, str]]:
     network = bp.network
-    owned = [*network.vpcs, *network.prefix_lists, *network.transit_gateways]
+    owned: list[Vpc | PrefixList | TransitGateway] = [*network.vpcs, *network.prefix_lists, *network.transit_gateways]
     out = {(item.account, item.region) for item in owned}
     out |= {(firewall_owner(bp, f), r) for f in network.dns_firewall for r in firewall_regions(bp, f)}
     if network.ipam is not None:
@@ -223,7 +226,7 @@ def _payload(loaded: LoadedBlueprint, plan: Plan, account: str, region: str, buc
     bp = loaded.model
     network = bp.network
 
-    def owned(items):
+    def owned(items: list[_Owned]) -> list[_Owned]:
         return sorted((i for i in items if (i.account, i.region) == (account, region)), key=lambda i: i.name)
 
     vpcs, prefix_lists = owned(network.vpcs), owned(network.prefix_lists)
@@ -289,23 +292,25 @@ def _published(plan: Plan, bp: Blueprint, account: str, region: str, gateways: l
     """The ids this stack writes into shared SSM parameters: whatever it shares with other accounts."""
     out = []
 
-    def shared(targets: Targets | None) -> bool:
+    def shared(targets: Targets | None) -> TypeGuard[Targets]:
         return targets is not None and not targets.is_empty()
 
     by_name = {g.name: g for g in bp.network.transit_gateways}
-    out += [published(plan, "transit-gateway", g.name, by_name[g.name].share_with) for g in gateways
-            if shared(by_name[g.name].share_with)]
+    out += [published(plan, "transit-gateway", g.name, targets) for g in gateways
+            if shared(targets := by_name[g.name].share_with)]
     out += [published(plan, "prefix-list", p.name, p.share_with) for p in prefix_lists if shared(p.share_with)]
     specs = {f.name: f for f in bp.network.dns_firewall}
-    out += [published(plan, "firewall-rule-group", f.name, specs[f.name].share_with) for f in firewalls
-            if shared(specs[f.name].share_with)]
+    out += [published(plan, "firewall-rule-group", f.name, targets) for f in firewalls
+            if shared(targets := specs[f.name].share_with)]
     declared = vpcs_by_name(bp)
     for vpc in vpcs:
         gateway = by_name.get(vpc.attachment.gateway) if vpc.attachment else None
         if gateway is not None and gateway.account != account:
             out.append(published(plan, ATTACHMENT, vpc.name, attachment_targets(gateway.account)))
         if vpc.endpoints and vpc.endpoints.profile:
-            out.append(published(plan, "route53-profile", vpc.name, declared[vpc.name].endpoints.share_dns_with))
+            dns = declared[vpc.name].endpoints.share_dns_with
+            assert dns is not None      # a profile is planned only for endpoints shared with someone
+            out.append(published(plan, "route53-profile", vpc.name, dns))
     ipam = bp.network.ipam
     if ipam is not None and ipam.account == account and region in ipam.regions:
         home = ipam_home(bp, ipam)

@@ -39,7 +39,7 @@ def mermaid(plan: Plan) -> str:
                      "direct-connect": "Direct Connect"}[attachment.kind]
             networks = ", ".join(attachment.networks) or "BGP"
             lines.append(f'  {_id("at", name, attachment.name)}{left}{label} {attachment.name}<br/>{networks}{right}')
-        networks = {a.name: a.networks for a in gateway.attachments}
+        attached = {a.name: a.networks for a in gateway.attachments}
         for table in gateway.tables:
             node = _id("rt", name, table.name)
             lines += [f"  {_id('at', name, a)} --> {node}" for a in table.associated]
@@ -48,7 +48,7 @@ def mermaid(plan: Plan) -> str:
                 if target is None:
                     drop = _id("drop", name, table.name, cidr)
                     lines.append(f'  {node} -- "{cidr}" --> {drop}((("blackhole")))')
-                elif not (target in table.propagated and cidr in networks[target]):   # a static VPN's own
+                elif not (target in table.propagated and cidr in attached[target]):   # a static VPN's own
                     lines.append(f'  {node} -- "{cidr}" --> {_id("at", name, target)}')
     return "\n".join(lines)
 

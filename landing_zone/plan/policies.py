@@ -55,9 +55,9 @@ def plan_policies(loaded: LoadedBlueprint, instances: list[ControlInstance], con
             logical_id=logical_id("Policy", policy.name)))
 
     custom_scps: dict[Target, int] = defaultdict(int)
-    for policy in policies:
-        if policy.policy_type == "SERVICE_CONTROL_POLICY":
-            for target in policy.targets:
+    for planned in policies:
+        if planned.policy_type == "SERVICE_CONTROL_POLICY":
+            for target in planned.targets:
                 custom_scps[target] += 1
     groups: dict[Target, list[StatementGroup]] = defaultdict(list)
     reserved = reserved or {}

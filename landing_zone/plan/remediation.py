@@ -38,6 +38,10 @@ class RemediationSpec:
         return self.mode == "automatic"
 
 
+# A node's state: the index of the instance that holds it, and the remediation that covers it.
+_State = tuple[int | None, RemediationSpec | None]
+
+
 def with_remediations(bp: Blueprint, instances: list[ControlInstance]) -> list[ControlInstance]:
     """The instances, those of remediated detective controls split into the parts each remediation
     covers (carrying it) and the rest."""
@@ -62,13 +66,13 @@ def _split(tree: Tree, instances: list[ControlInstance], specs: dict[Target, Rem
            ) -> list[ControlInstance]:
     owner = {target: index for index, instance in enumerate(instances) for target in instance.targets}
 
-    def state_of(node: Target, inherited: object) -> object:
+    def state_of(node: Target, inherited: _State | None) -> _State:
         index, spec = inherited if isinstance(inherited, tuple) else (None, None)
         return (owner.get(node, index), specs.get(node, spec))
 
-    seen: dict[Target, object] = {}
+    seen: dict[Target, _State] = {}
 
-    def walk(node: Target, inherited: object) -> None:
+    def walk(node: Target, inherited: _State | None) -> None:
         seen[node] = state = state_of(node, inherited)
         for child in tree.children.get(node, []):
             walk(child, state)
@@ -78,6 +82,7 @@ def _split(tree: Tree, instances: list[ControlInstance], specs: dict[Target, Rem
     out = []
     for state in states:
         index, spec = state
+        assert index is not None    # states holds the nodes an instance holds
         targets = tree.cover(state_of, state)
         if targets:
             out.append(replace(instances[index], targets=tuple(targets), remediation=spec))
@@ -91,6 +96,7 @@ def remediation_resources(bp: Blueprint, instance: ControlInstance, rule_id: str
     ever create the same document)."""
     control, spec = instance.control, instance.remediation
     runbook = control.remediation
+    assert runbook is not None      # only remediated instances get here: their control declares a runbook
     slug = control.id.lower().replace("_", "-")
     resources: dict[str, dict[str, Any]] = {}
     target: Any = runbook.document

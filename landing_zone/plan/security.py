@@ -10,6 +10,7 @@ Detective's organization admin, the analyzers) are retained. Deregistering is a 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from landing_zone.blueprint.checks.security import delegated_admin
@@ -167,9 +168,10 @@ def plan_security(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     return result
 
 
-def _auto_enable(bp: Blueprint, runs) -> tuple[AutoEnable, ...]:
+def _auto_enable(bp: Blueprint, runs: Callable[[str], bool]) -> tuple[AutoEnable, ...]:
     security, out = bp.security, []
     if runs("guardduty"):
+        assert security.guardduty is not None       # runs only what the blueprint enables
         features = [security_services().guardduty_features[f] for f in sorted(set(security.guardduty.features))
                     if f in security_services().guardduty_features]
         out.append(AutoEnable("guardduty", (("Features", tuple(f.feature for f in features)),
@@ -177,6 +179,7 @@ def _auto_enable(bp: Blueprint, runs) -> tuple[AutoEnable, ...]:
     if runs("macie"):
         out.append(AutoEnable("macie"))
     if runs("inspector"):
+        assert security.inspector is not None
         out.append(AutoEnable("inspector", (("Scans", tuple(sorted(INSPECTOR_SCANS[s]
                                                                   for s in set(security.inspector.scans)))),)))
     if runs("detective"):
@@ -232,7 +235,8 @@ def _policy_target(plan: Plan, target: Target) -> PolicyTarget | None:
     return PolicyTarget("ACCOUNT", account.id, f"account:{account.key}") if account.id else None
 
 
-def _publishes(bp: Blueprint, service: str, region: str, aggregation: str | None, runs) -> bool:
+def _publishes(bp: Blueprint, service: str, region: str, aggregation: str | None,
+               runs: Callable[[str], bool]) -> bool:
     """Whether the service's findings reach the delegated administrator's default bus in this region."""
     if service == "securityhub":
         return region == aggregation      # every linked region's findings arrive there

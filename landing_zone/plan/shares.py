@@ -57,7 +57,7 @@ class SharePlan:
 def plan_shares(plan: Plan, bp: Blueprint, account: str, region: str, vpcs: list[Vpc], prefix_lists: list[PrefixList],
             rules: list[ResolverRule], gateways: list[TransitGatewayPlan], firewalls: tuple[FirewallPlan, ...],
             ipam: IpamPlan | None, publish: tuple[Published, ...], result: ComponentResult) -> tuple[SharePlan, ...]:
-    groups: dict[tuple[str, tuple[str, ...]], list[tuple[SharedResource, Targets]]] = defaultdict(list)
+    groups: dict[tuple[ResourceType, tuple[str, ...]], list[tuple[SharedResource, Targets]]] = defaultdict(list)
 
     def add(kind: ResourceType, key: str, targets: Targets | None) -> None:
         if targets is not None and not targets.is_empty():

@@ -7,6 +7,7 @@ from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.catalog.load import GUARD_DIR
+from landing_zone.catalog.model import GuardRule
 from landing_zone.plan.baseline import REGION, TEMPLATE_VERSION, baseline_template
 from landing_zone.plan.guardrails import ControlInstance
 from landing_zone.plan.names import digest, logical_id, pascal
@@ -60,6 +61,7 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
         resources = {}
         for instance in sorted(group, key=lambda i: i.control.id):
             rule = instance.control.config_rule
+            assert rule is not None     # a detective control declares its Config rule (the catalog checks)
             properties: dict[str, Any] = {
                 "ConfigRuleName": f"{bp.name}-{instance.control.id.lower().replace('_', '-')}"[:128],
                 "Description": instance.control.title,
@@ -91,6 +93,12 @@ def detective_stacksets(bp: Blueprint, instances: list[ControlInstance], context
     return plans
 
 
+def _guard_rule(instance: ControlInstance) -> GuardRule:
+    rule = instance.control.guard_rule
+    assert rule is not None     # a proactive control declares its Guard rule (the catalog checks)
+    return rule
+
+
 def proactive_stacksets(bp: Blueprint, instances: list[ControlInstance],
                         baseline: StackSetPlan | None) -> list[StackSetPlan]:
     """A CloudFormation Guard hook per target set, reading its rules from the management account's
@@ -111,9 +119,9 @@ def proactive_stacksets(bp: Blueprint, instances: list[ControlInstance],
         label = "root" if first == (ROOT_TARGET,) else pascal(first[0].ref).lower()[:30]
         name = f"{bp.name}-proactive-{label}-{digest(key, 6)}"
         rules_key = f"proactive/{name}.guard"
-        rules = "\n".join((GUARD_DIR / i.control.guard_rule.file).read_text() for i in group)
+        rules = "\n".join((GUARD_DIR / _guard_rule(i).file).read_text() for i in group)
         bucket = rules_bucket_name(bp, REGION)
-        types = sorted({t for i in group for t in i.control.guard_rule.target_types})
+        types = sorted({t for i in group for t in _guard_rule(i).target_types})
         template = {
             "AWSTemplateFormatVersion": TEMPLATE_VERSION,
             "Description": f"{bp.name} proactive guardrails for {', '.join(t.label() for t in targets)}"[:1024],

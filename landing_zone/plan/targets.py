@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.common import ROOT, Targets
@@ -46,8 +46,8 @@ class Tree:
             self.children.setdefault(Target("ou", parent) if parent else ROOT_TARGET, []).append(node)
         for account in bp.organization.accounts:
             unit = account_unit(bp, account) or ROOT
-            parent = ROOT_TARGET if unit == ROOT else Target("ou", unit)
-            self.children.setdefault(parent, []).append(Target("account", account.name))
+            above = ROOT_TARGET if unit == ROOT else Target("ou", unit)
+            self.children.setdefault(above, []).append(Target("account", account.name))
         for kids in self.children.values():
             kids.sort()
 
@@ -60,12 +60,13 @@ class Tree:
         out = [ROOT_TARGET if u == ROOT else Target("ou", u) for u in targets.units]
         return out + [Target("account", a) for a in targets.accounts]
 
-    def cover(self, state_of: Callable[[Target, object], object], wanted: object) -> list[Target]:
+    def cover(self, state_of: Callable[[Target, Any], object], wanted: object) -> list[Target]:
         """Fewest targets whose subtrees hold exactly the nodes in state `wanted`.
 
         `state_of(node, inherited)` gives a node's state (its own decision or the inherited one);
         a subtree entirely in the wanted state is attached once at its top, so accounts and OUs
-        added there later are covered too.
+        added there later are covered too. A state is the caller's own type (None above Root): this
+        only passes it down and compares it, hence `Any` for what `state_of` takes.
         """
         def walk(node: Target, inherited: object) -> tuple[list[Target], bool]:
             state = state_of(node, inherited)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from landing_zone.blueprint.model import Blueprint
+from landing_zone.blueprint.model.network import Vpc
 from landing_zone.blueprint.model.network_services import VpcTemplate
 from landing_zone.blueprint.routing import pool_blocks, pools_by_name, unit_is_covered
 from landing_zone.plan.baseline import TEMPLATE_VERSION
@@ -73,7 +74,7 @@ def _resolved(bp: Blueprint, template: VpcTemplate, region: str) -> tuple[str, .
     return tuple(sorted(set(out)))
 
 
-def _profile(bp: Blueprint, template: VpcTemplate, region: str):
+def _profile(bp: Blueprint, template: VpcTemplate, region: str) -> Vpc | None:
     """The endpoint VPC whose names the template's VPCs resolve (its profile covers all their OUs)."""
     return next((v for v in sorted(bp.network.vpcs, key=lambda v: v.name) if v.region == region
                  and v.endpoints.interface and all(unit_is_covered(v.endpoints.share_dns_with, u) for u in template.units)),
@@ -93,7 +94,8 @@ def template_body(bp: Blueprint, plan: Plan, template: VpcTemplate, region: str,
         "RouteTable": {"Type": "AWS::EC2::RouteTable", "Properties": {"VpcId": {"Ref": "Vpc"}, "Tags": tags}},
     }
     last = {"Fn::Select": [parts - 1, {"Fn::Cidr": [vpc_cidr, parts, bits]}]}
-    subnets, attachment_subnets = [], []
+    subnets: list[str] = []
+    attachment_subnets: list[str] = []
     for i in range(template.azs):
         zone = {"Fn::Select": [i, {"Fn::GetAZs": ""}]}
         for kind, cidr in (("Private", {"Fn::Select": [i, {"Fn::Cidr": [vpc_cidr, parts, bits]}]}),
@@ -110,11 +112,12 @@ def template_body(bp: Blueprint, plan: Plan, template: VpcTemplate, region: str,
         resources["Attachment"] = {"Type": "AWS::EC2::TransitGatewayAttachment", "Properties": {
             "TransitGatewayId": gateway, "VpcId": {"Ref": "Vpc"},
             "SubnetIds": [{"Ref": s} for s in attachment_subnets], "Tags": tags}}
-        for cidr in _resolved(bp, template, region):
+        for destination in _resolved(bp, template, region):
             # A route through the gateway waits for the attachment (accepted on creation: auto-accept).
-            resources[logical_id("Route", cidr)] = {"Type": "AWS::EC2::Route", "DependsOn": "Attachment",
-                                                    "Properties": {"RouteTableId": {"Ref": "RouteTable"},
-                                                                   "DestinationCidrBlock": cidr, "TransitGatewayId": gateway}}
+            resources[logical_id("Route", destination)] = {"Type": "AWS::EC2::Route", "DependsOn": "Attachment",
+                                                           "Properties": {"RouteTableId": {"Ref": "RouteTable"},
+                                                                          "DestinationCidrBlock": destination,
+                                                                          "TransitGatewayId": gateway}}
     for service in sorted(set(template.gateway_endpoints)):
         resources[logical_id("GatewayEndpoint", service)] = {"Type": "AWS::EC2::VPCEndpoint", "Properties": {
             "VpcEndpointType": "Gateway", "VpcId": {"Ref": "Vpc"}, "RouteTableIds": [{"Ref": "RouteTable"}],
