@@ -8,7 +8,7 @@ import sys
 import types
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, cast, get_args, get_origin
 
 import annotated_types
 from pydantic import BaseModel, StringConstraints
@@ -146,7 +146,7 @@ def default_text(info: FieldInfo) -> str:
     if info.is_required():
         return "required"
     if info.default_factory is not None:
-        value = info.default_factory()
+        value = info.get_default(call_default_factory=True)     # the models' factories take no data
         if isinstance(value, BaseModel):
             return "`{}` (defaults of its fields)"
         return f"`{_yaml_value(value)}`"
@@ -247,7 +247,7 @@ def _constraint_notes(constraints: list[Any]) -> list[str]:
     for c in constraints:
         if isinstance(c, StringConstraints):
             if c.pattern:
-                named = NAMED_PATTERNS.get(c.pattern)
+                named = NAMED_PATTERNS.get(c.pattern) if isinstance(c.pattern, str) else None
                 notes.append(named or f"matching `{c.pattern}`")
             if c.min_length is not None and c.max_length is not None:
                 notes.append(f"{c.min_length}-{c.max_length} characters")
@@ -255,10 +255,11 @@ def _constraint_notes(constraints: list[Any]) -> list[str]:
                 notes.append(f"at most {c.max_length} characters")
             elif c.min_length is not None:
                 notes.append(f"at least {c.min_length} characters")
+        # annotated_types types a bound as anything comparable; a field's bounds here are numbers.
         elif isinstance(c, (annotated_types.Ge, annotated_types.Gt)):
-            low = c.ge if isinstance(c, annotated_types.Ge) else c.gt + 1
+            low = c.ge if isinstance(c, annotated_types.Ge) else cast(float, c.gt) + 1
         elif isinstance(c, (annotated_types.Le, annotated_types.Lt)):
-            high = c.le if isinstance(c, annotated_types.Le) else c.lt - 1
+            high = c.le if isinstance(c, annotated_types.Le) else cast(float, c.lt) - 1
     if low is not None and high is not None:
         notes.append(f"{low}-{high}")
     elif low is not None:
