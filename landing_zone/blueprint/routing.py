@@ -64,6 +64,40 @@ def gateway_attachments(bp: Blueprint, gateway: TransitGateway) -> dict[str, Att
     return out
 
 
+@dataclass(frozen=True)
+class PeeringRef:
+    """A peering as one of its two gateways sees it: `requester` declares it (network.transit_gateways[]
+    .peerings), `accepter` is the peer; `loc` is the declaration."""
+
+    name: str
+    requester: str
+    accepter: str
+    loc: Loc
+
+    def peer_of(self, gateway: str) -> str:
+        return self.accepter if gateway == self.requester else self.requester
+
+
+def peerings(bp: Blueprint) -> list[PeeringRef]:
+    """Every declared peering whose two gateways exist and differ (the first of a name; the checks
+    report unknown peers and duplicates)."""
+    gateways = gateways_by_name(bp)
+    out: dict[str, PeeringRef] = {}
+    for i, gateway in enumerate(bp.network.transit_gateways):
+        if gateways.get(gateway.name) is not gateway:
+            continue
+        for j, peering in enumerate(gateway.peerings):
+            if peering.gateway in gateways and peering.gateway != gateway.name:
+                out.setdefault(peering.name, PeeringRef(peering.name, gateway.name, peering.gateway,
+                                                        ("network", "transit_gateways", i, "peerings", j)))
+    return list(out.values())
+
+
+def gateway_peerings(bp: Blueprint, gateway: TransitGateway) -> dict[str, PeeringRef]:
+    """The peerings of one gateway by name, on either side."""
+    return {p.name: p for p in peerings(bp) if gateway.name in (p.requester, p.accepter)}
+
+
 def gateways_by_name(bp: Blueprint) -> dict[str, TransitGateway]:
     out: dict[str, TransitGateway] = {}
     for gateway in bp.network.transit_gateways:

@@ -19,7 +19,7 @@ from typing import Literal
 
 from landing_zone.blueprint.model import Blueprint
 from landing_zone.blueprint.model.network import TransitGateway
-from landing_zone.blueprint.routing import gateway_attachments, pool_blocks, pools_by_name
+from landing_zone.blueprint.routing import gateway_attachments, gateway_peerings, pool_blocks, pools_by_name
 from landing_zone.plan.model import Plan, Tags
 from landing_zone.plan.names import digest, logical_id
 from landing_zone.plan.shared_values import StackValues
@@ -161,6 +161,8 @@ def table_export_name(prefix: str, gateway: str, table: str) -> str:
 def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, values: StackValues) -> TransitGatewayPlan:
     prefix = f"{gateway.name}/"
     refs = gateway_attachments(bp, gateway)
+    # Peering attachments are associated and routed by the peering stacks (plan/peering.py).
+    peered = set(gateway_peerings(bp, gateway))
     foreign = {name for name, ref in refs.items() if ref.foreign}
     remote = {name for name, ref in refs.items() if ref.remote} | foreign
     static_vpns = {v.name: v for v in gateway.vpn_connections if v.static_routes}
@@ -173,7 +175,7 @@ def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, val
     routing = []
     for table in tables:
         key = f"{prefix}{table.name}/"
-        for name in sorted(set(table.associate) - remote):
+        for name in sorted(set(table.associate) - remote - peered):
             associations.append(TgwLinkPlan(table.name, name, logical_id("TgwAssociation", key + name)))
         for name in sorted(set(table.propagate) - remote):
             if name in static_vpns:
@@ -184,6 +186,8 @@ def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, val
                 propagations.append(TgwLinkPlan(table.name, name, logical_id("TgwPropagation", key + name)))
         expanded = []
         for route in sorted(table.routes, key=lambda r: r.destination):
+            if route.peering is not None:
+                continue
             target = route.attachment if not route.blackhole else None
             resolved = destination(bp, route.destination, gateway.region, values)
             (foreign_routes if target in foreign else routes).append(TgwRoutePlan(

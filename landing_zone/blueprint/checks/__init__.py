@@ -84,6 +84,7 @@ CHECKS: tuple[Check, ...] = (
     transit.attachments_are_unique,
     transit.vpc_attachments_are_placed,
     transit.route_tables_are_consistent,
+    transit.peerings_are_well_formed,
     transit.remote_attachments_share_defaults,
     transit.attached_networks_do_not_overlap,
     transit.vpc_route_tables_fit_the_quota,

@@ -18,11 +18,14 @@ from landing_zone.blueprint.model.network import TransitGateway, Vpc
 from landing_zone.blueprint.routing import (
     DESTINATION_KINDS,
     AttachmentRef,
+    PeeringRef,
     account_is_covered,
     gateway_attachments,
+    gateway_peerings,
     gateways_by_name,
     network,
     parse_destination,
+    peerings,
     pool_blocks,
     pools_by_name,
     vpcs_by_name,
@@ -137,6 +140,7 @@ def attachments_are_unique(bp: Blueprint) -> Iterator[Issue]:
                   for k, d in enumerate(gateway.direct_connect_gateways)]
         named += [(t.name, "VPC template", ("network", "vpc_templates", k, "name"))
                   for k, t in enumerate(bp.network.vpc_templates) if t.transit_gateway == gateway.name]
+        named += [(p.name, "peering", p.loc + ("name",)) for p in gateway_peerings(bp, gateway).values()]
         for name, what, loc in named:
             if name in seen:
                 yield Issue("transit-gateway-attachment-duplicate", f"{what} {name!r} has the name of the "
@@ -229,18 +233,41 @@ def destination_issues(bp: Blueprint, text: str, loc: Loc, region: str,
 
 
 def route_tables_are_consistent(bp: Blueprint) -> Iterator[Issue]:
-    """Every name a route table uses is an attachment of its gateway; one association per attachment."""
+    """Every name a route table uses is an attachment or a peering of its gateway; one association per
+    attachment; a peering is associated, never propagated (its routes are static)."""
     vpcs = vpcs_by_name(bp)
+    declared = {p.name for g in bp.network.transit_gateways for p in g.peerings}
+    names = {g.name for g in bp.network.transit_gateways}
+    # A peering whose peer does not exist could be any gateway's: reported at its declaration only.
+    dangling = {p.name for g in bp.network.transit_gateways for p in g.peerings if p.gateway not in names}
     for i, gateway in enumerate(bp.network.transit_gateways):
         attachments = gateway_attachments(bp, gateway)
+        peers = gateway_peerings(bp, gateway)
+        # Peerings of this gateway whose declaration is refused (reported there, once).
+        refused = {p.name for p in gateway.peerings} | {p.name for g in bp.network.transit_gateways
+                                                         for p in g.peerings if p.gateway == gateway.name}
+        refused = (refused | dangling) - set(peers)
         associated: dict[str, str] = {}
         for k, table in enumerate(gateway.route_tables):
             loc = _gateway_loc(i) + ("route_tables", k)
             for field in ("associate", "propagate"):
                 for j, name in enumerate(getattr(table, field)):
                     ref = attachments.get(name)
-                    if ref is None:
-                        yield _unknown_attachment(name, gateway, attachments, vpcs, loc + (field, j), field)
+                    if ref is None and name in peers:
+                        if field == "propagate":
+                            yield Issue("transit-gateway-peering-propagated", f"route table {table.name!r} "
+                                        f"propagates peering {name!r}", loc=loc + (field, j),
+                                        hint="a peering attachment announces no routes: remove it from "
+                                        "propagate and add static routes to it (routes: [{destination: "
+                                        f"<CIDR of the peer's networks>, peering: {name}}}])")
+                            continue
+                    elif ref is None and name in refused:
+                        continue
+                    elif ref is None:
+                        if name in declared:
+                            yield _unknown_peering(name, gateway, peers, loc + (field, j))
+                        else:
+                            yield _unknown_attachment(name, gateway, attachments, vpcs, loc + (field, j), field)
                         continue
                     if field == "associate":
                         if name in associated:
@@ -252,10 +279,14 @@ def route_tables_are_consistent(bp: Blueprint) -> Iterator[Issue]:
             destinations: set[str] = set()
             for j, route in enumerate(table.routes):
                 here = loc + ("routes", j)
-                if route.blackhole == (route.attachment is not None):
+                targets = sum((route.blackhole, route.attachment is not None, route.peering is not None))
+                if targets != 1:
                     yield Issue("transit-gateway-route-invalid", f"route to {quote(route.destination)} needs "
-                                "either an attachment or blackhole: true", loc=here,
-                                hint="name the attachment the traffic goes to, or drop it with blackhole: true")
+                                "exactly one of attachment, peering or blackhole: true", loc=here,
+                                hint="name the attachment or the peering the traffic goes to, or drop it with "
+                                "blackhole: true")
+                elif route.peering is not None and route.peering not in peers and route.peering not in refused:
+                    yield _unknown_peering(route.peering, gateway, peers, here + ("peering",))
                 elif route.attachment is not None and route.attachment not in attachments:
                     yield _unknown_attachment(route.attachment, gateway, attachments, vpcs,
                                               here + ("attachment",), "routes")
@@ -273,6 +304,67 @@ def route_tables_are_consistent(bp: Blueprint) -> Iterator[Issue]:
                                 f"routes to {quote(route.destination)}", loc=here + ("destination",),
                                 hint="keep one route per destination")
                 destinations.add(route.destination)
+
+
+def _unknown_peering(name: str, gateway: TransitGateway, peers: dict[str, PeeringRef], loc: Loc) -> Issue:
+    return Issue("transit-gateway-peering-unknown", f"peering {name!r} does not connect gateway "
+                 f"{gateway.name!r}", loc=loc, hint=suggest(name, peers) if peers else
+                 f"declare it: network.transit_gateways[{gateway.name}].peerings: [{{name: {name}, gateway: "
+                 "<gateway of another region>}], or name a peering of this gateway")
+
+
+def peerings_are_well_formed(bp: Blueprint) -> Iterator[Issue]:
+    """A peering joins two existing gateways of one account in two regions, once (either direction)."""
+    gateways = gateways_by_name(bp)
+    names: dict[str, str] = {}
+    pairs: dict[frozenset[str], str] = {}
+    for i, gateway in enumerate(bp.network.transit_gateways):
+        for j, peering in enumerate(gateway.peerings):
+            loc = _gateway_loc(i) + ("peerings", j)
+            if peering.name in names:
+                yield Issue("transit-gateway-peering-duplicate", f"peering name {peering.name!r} is used by "
+                            f"gateway {names[peering.name]!r} already", loc=loc + ("name",),
+                            hint="route tables of both sides name a peering: give each peering its own name")
+                continue
+            names[peering.name] = gateway.name
+            peer = gateways.get(peering.gateway)
+            if peer is None:
+                yield Issue("transit-gateway-peer-unknown", f"peer transit gateway {peering.gateway!r} does not "
+                            "exist", loc=loc + ("gateway",), hint=suggest(peering.gateway, gateways))
+                continue
+            if peer.region == gateway.region:
+                yield Issue("transit-gateway-peer-same-region", f"peer {peer.name!r} is in {peer.region}, like "
+                            f"gateway {gateway.name!r}" if peer is not gateway else
+                            f"gateway {gateway.name!r} peers with itself", loc=loc + ("gateway",),
+                            hint="a peering joins gateways of two regions; within one region attach the VPCs "
+                            "to one gateway")
+                continue
+            if peer.account != gateway.account:
+                yield Issue("transit-gateway-peering-other-account", f"peer {peer.name!r} belongs to account "
+                            f"{peer.account!r}, gateway {gateway.name!r} to {gateway.account!r}",
+                            loc=loc + ("gateway",), hint="peerings between gateways of one account only: "
+                            "the acceptance and the routes of both sides read ids across regions inside "
+                            "the account; move one gateway to the other's account")
+                continue
+            pair = frozenset((gateway.name, peer.name))
+            if pair in pairs:
+                yield Issue("transit-gateway-peering-duplicate", f"gateways {gateway.name!r} and {peer.name!r} "
+                            f"are peered already (peering {pairs[pair]!r})", loc=loc + ("gateway",),
+                            hint="one peering carries all traffic between two gateways: route more "
+                            f"destinations through {pairs[pair]!r} and remove this one")
+                continue
+            pairs[pair] = peering.name
+    for ref in peerings(bp):
+        if ref.name not in pairs.values():
+            continue
+        for side in (ref.requester, ref.accepter):
+            tables = [t.name for t in gateways[side].route_tables if ref.name in t.associate]
+            if not tables:
+                yield Issue("transit-gateway-peering-not-associated", f"peering {ref.name!r} is associated "
+                            f"with no route table of gateway {side!r}", loc=ref.loc + ("name",),
+                            hint=f"list {ref.name} in the associate of one route table of {side} (declare "
+                            "route_tables there if it has none): traffic arriving through the peering is "
+                            "routed by that table")
 
 
 def _unknown_attachment(name: str, gateway: TransitGateway, attachments: dict[str, AttachmentRef], vpcs: dict[str, Vpc],

@@ -10,6 +10,7 @@ from landing_zone.blueprint.model.network_services import DnsFirewall, Endpoints
 from landing_zone.blueprint.model.transit import (
     DirectConnectGateway,
     RouteTable,
+    TransitPeering,
     VpcAttachment,
     VpnConnection,
 )
@@ -110,6 +111,10 @@ class TransitGateway(Model):
                                                  "connections. Default: none.")
     direct_connect_gateways: list[DirectConnectGateway] = Field(default_factory=list, description="Direct "
                                                                 "Connect gateway associations. Default: none.")
+    peerings: list[TransitPeering] = Field(default_factory=list, description="Peering attachments this "
+                                           "gateway requests to gateways of other regions; each must be "
+                                           "associated with one route table on each side. Default: none "
+                                           "(no traffic leaves the region through the gateway).")
 
     @property
     def side_asn(self) -> int:

@@ -1,5 +1,6 @@
 """Transit gateway routing in the `network:` section: route tables, site-to-site VPN, Direct Connect,
-and a VPC's attachment with the destinations its route tables send to the gateway."""
+peerings with gateways of other regions, and a VPC's attachment with the destinations its route tables
+send to the gateway."""
 from __future__ import annotations
 
 from pydantic import Field
@@ -29,20 +30,38 @@ class TransitRoute(Model):
                              "has no prefix-list reference for transit gateway route tables). Required.")
     attachment: str | None = Field(default=None, description="Attachment the traffic goes to: a VPC, "
                                    "VPN connection or Direct Connect gateway of this gateway, by "
-                                   "name. Default: none (then blackhole must be true).")
+                                   "name. Default: none (then peering or blackhole must be given).")
+    peering: str | None = Field(default=None, description="Peering (a network.transit_gateways[].peerings "
+                                "name of this gateway or of its peer) the traffic goes to: the peer gateway "
+                                "routes it on with the route table associated with the peering on its side. "
+                                "Default: none (then attachment or blackhole must be given).")
     blackhole: bool = Field(default=False, description="Drop traffic to the destination. Default: no.")
+
+
+class TransitPeering(Model):
+    """A peering attachment from this gateway (the requester) to a gateway of another region (the
+    accepter), accepted in the peer's region by a custom resource; traffic crosses it only through
+    static routes naming it."""
+
+    name: str = Field(description="Peering name, unique among the peerings of the network and the "
+                      "attachments of both gateways; route tables of both sides name it. Required.")
+    gateway: str = Field(description="Peer transit gateway (network.transit_gateways[].name) of another "
+                         "region, owned by the same account. Required.")
 
 
 class RouteTable(Model):
     """A transit gateway route table: which attachments use it, which announce their networks into it."""
 
     name: str = Field(description="Route table name, unique in its gateway. Required.")
-    associate: list[str] = Field(default_factory=list, description="Attachments (VPC, VPN, Direct Connect "
-                                 "or VPC template names) whose traffic this table routes; an "
-                                 "attachment is associated with one table at most. Default: none.")
+    associate: list[str] = Field(default_factory=list, description="Attachments (VPC, VPN, Direct Connect, "
+                                 "VPC template or peering names) whose traffic this table routes; an "
+                                 "attachment is associated with one table at most, and a peering with "
+                                 "exactly one on each side. Default: none.")
     propagate: list[str] = Field(default_factory=list, description="Attachments whose networks this table "
                                  "learns: a VPC's CIDR, a VPN's static_routes (as static routes) or BGP "
-                                 "routes, a VPC template's IPAM block. Default: none.")
+                                 "routes, a VPC template's IPAM block. Not a peering: routes through a "
+                                 "peering are static only (routes: [{destination: ..., peering: ...}]). "
+                                 "Default: none.")
     routes: list[TransitRoute] = Field(default_factory=list, description="Static and blackhole routes. "
                                        "Default: none.")
 

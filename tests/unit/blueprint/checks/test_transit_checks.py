@@ -105,3 +105,77 @@ def test_routing_checks(tmp_path, mutate, expected):
     data = base()
     mutate(data)
     assert_issues(tmp_path, data, expected)
+
+
+# ---------- peerings between gateways of two regions ----------
+
+def peered() -> dict:
+    """The example plus a gateway in us-east-1 with one VPC, peered with the eu-west-1 gateway both ways
+    associated and routed."""
+    data = base()
+    net = data["network"]
+    net["vpcs"].append({"name": "us", "account": "net", "region": "us-east-1", "cidr": "10.128.0.0/16",
+                        "subnets": [{"name": "a", "cidr": "10.128.0.0/24", "az_id": "use1-az1"}],
+                        "transit_gateway": {"name": "us", "subnets": ["a"], "routes": ["10.0.0.0/8"]}})
+    net["transit_gateways"].append({
+        "name": "us", "account": "net", "region": "us-east-1", "asn": 64513,
+        "route_tables": [{"name": "main", "associate": ["us", "atlantic"], "propagate": ["us"],
+                          "routes": [{"destination": "10.0.0.0/16", "peering": "atlantic"}]}]})
+    core = gateway(data)
+    core["peerings"] = [{"name": "atlantic", "gateway": "us"}]
+    core["route_tables"][0]["associate"].append("atlantic")
+    core["route_tables"][0]["routes"] = [{"destination": "10.128.0.0/16", "peering": "atlantic"}]
+    return data
+
+
+def us(d) -> dict:
+    return d["network"]["transit_gateways"][1]
+
+
+P = f"{G}.peerings[atlantic]"
+PEERING_CASES: list[tuple[str, Callable[[dict], object], set[tuple[str, str]]]] = [
+    ("peered-is-valid", lambda d: None, set()),
+    ("peer-unknown", lambda d: gateway(d)["peerings"][0].update(gateway="usa"),
+     # reported once: route tables naming the refused peering say nothing more
+     {("transit-gateway-peer-unknown", f"{P}.gateway")}),
+    ("peer-is-itself", lambda d: (gateway(d)["peerings"][0].update(gateway="core"),
+                                  us(d)["route_tables"][0]["associate"].pop(),
+                                  us(d)["route_tables"][0].pop("routes")),
+     {("transit-gateway-peer-same-region", f"{P}.gateway")}),
+    ("peer-in-the-same-region", lambda d: us(d).update(region="eu-west-1"),
+     {("transit-gateway-peer-same-region", f"{P}.gateway"),
+      ("transit-gateway-other-region", "network.vpcs[us].transit_gateway.name")}),
+    ("peer-of-another-account", lambda d: (us(d).update(account="ident"),
+                                           d["network"]["vpcs"][2].update(account="ident")),
+     {("transit-gateway-peering-other-account", f"{P}.gateway")}),
+    ("declared-twice-the-other-way", lambda d: us(d).update(peerings=[{"name": "pacific", "gateway": "core"}]),
+     {("transit-gateway-peering-duplicate", "network.transit_gateways[us].peerings[pacific].gateway")}),
+    ("name-used-twice", lambda d: us(d).update(peerings=[{"name": "atlantic", "gateway": "core"}]),
+     {("transit-gateway-peering-duplicate", "network.transit_gateways[us].peerings[atlantic].name")}),
+    ("propagated", lambda d: us(d)["route_tables"][0]["propagate"].append("atlantic"),
+     {("transit-gateway-peering-propagated", "network.transit_gateways[us].route_tables[main].propagate[atlantic]")}),
+    ("route-to-unknown-peering", lambda d: us(d)["route_tables"][0]["routes"][0].update(peering="atlantik"),
+     {("transit-gateway-peering-unknown", "network.transit_gateways[us].route_tables[main].routes[0].peering")}),
+    ("route-to-peering-and-attachment", lambda d: us(d)["route_tables"][0]["routes"][0].update(attachment="us"),
+     {("transit-gateway-route-invalid", "network.transit_gateways[us].route_tables[main].routes[0]")}),
+    ("not-associated-on-the-accepter-side", lambda d: us(d)["route_tables"][0]["associate"].remove("atlantic"),
+     {("transit-gateway-peering-not-associated", f"{P}.name")}),
+    ("not-associated-on-the-requester-side", lambda d: gateway(d)["route_tables"][0]["associate"].remove("atlantic"),
+     {("transit-gateway-peering-not-associated", f"{P}.name")}),
+    ("associated-twice", lambda d: gateway(d)["route_tables"][1]["associate"].append("atlantic"),
+     {("transit-gateway-association-duplicate", f"{G}.route_tables[workloads].associate[atlantic]")}),
+    ("peering-named-like-an-attachment", lambda d: (gateway(d)["peerings"][0].update(name="onprem")),
+     {("transit-gateway-attachment-duplicate", f"{G}.peerings[onprem].name"),
+      ("transit-gateway-peering-not-associated", f"{G}.peerings[onprem].name"),
+      ("transit-gateway-attachment-unknown", f"{G}.route_tables[shared].associate[atlantic]"),
+      ("transit-gateway-peering-unknown", f"{G}.route_tables[shared].routes[0].peering"),
+      ("transit-gateway-attachment-unknown", "network.transit_gateways[us].route_tables[main].associate[atlantic]"),
+      ("transit-gateway-peering-unknown", "network.transit_gateways[us].route_tables[main].routes[0].peering")}),
+]
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [c[1:] for c in PEERING_CASES], ids=[c[0] for c in PEERING_CASES])
+def test_peering_checks(tmp_path, mutate, expected):
+    data = peered()
+    mutate(data)
+    assert_issues(tmp_path, data, expected)
