@@ -60,6 +60,7 @@ PLANNERS: tuple[Planner, ...] = (plan_logging, plan_network, plan_keys, plan_ide
 # The blueprint section each component stack comes from, for issues about the stack as a whole.
 SECTION_OF = {"log-archive": "logging", "organization-trail": "logging", "audit": "logging",
               "network": "network", "sharing": "network", "network-routing": "network", "vpc-templates": "network",
+              "network-peering": "network", "network-peering-accept": "network", "network-peering-routes": "network",
               "keys": "keys", "identity-center": "identity",
               "identity-center-assignments": "identity", "federation": "identity",
               "management-baseline": "logging", "guard-rules": "guardrails", "bootstrap": "deploy",

@@ -34,6 +34,7 @@ from landing_zone.plan.gateway_routing import ATTACHMENT, attachment_targets, pl
 from landing_zone.plan.ipam import IpamPlan, plan_ipam, pool_key
 from landing_zone.plan.model import Pending, Plan, StackPlan, Tags
 from landing_zone.plan.names import logical_id, stack_name
+from landing_zone.plan.peering import plan_peerings
 from landing_zone.plan.reachability import trust_issues
 from landing_zone.plan.shared import PROVIDER_RESOURCES, log_bucket_name
 from landing_zone.plan.shared import partition as partition
@@ -163,6 +164,7 @@ def plan_network(loaded: LoadedBlueprint, plan: Plan) -> ComponentResult:
     if any(p.shares for p in payloads.values()) and any(sharing in s.depends_on for s in result.stacks):
         result.stacks.insert(0, sharing_stack(plan))
     plan_vpc_templates(bp, plan, bucket_arn, result, tuple(sorted(made)))
+    plan_peerings(plan, bp, set(made), result)
     result.issues += trust_issues(bp, [*payloads.values()])
     return result
 

@@ -14,7 +14,8 @@ from landing_zone.plan.reachability import Routing
 
 BEGIN = "<!-- BEGIN NETWORK DIAGRAM -->"
 END = "<!-- END NETWORK DIAGRAM -->"
-SHAPES = {"vpc": ('["', '"]'), "template": ('[/"', '"/]'), "vpn": ('{{"', '"}}'), "direct-connect": ('{{"', '"}}')}
+SHAPES = {"vpc": ('["', '"]'), "template": ('[/"', '"/]'), "vpn": ('{{"', '"}}'), "direct-connect": ('{{"', '"}}'),
+          "peering": ('(["', '"])')}
 
 
 def _id(*parts: str) -> str:
@@ -36,8 +37,9 @@ def mermaid(plan: Plan) -> str:
         for attachment in gateway.attachments:
             left, right = SHAPES[attachment.kind]
             label = {"vpc": "VPC", "template": "VPC template", "vpn": "VPN",
-                     "direct-connect": "Direct Connect"}[attachment.kind]
-            networks = ", ".join(attachment.networks) or "BGP"
+                     "direct-connect": "Direct Connect", "peering": "peering"}[attachment.kind]
+            networks = (f"to {attachment.peer}" if attachment.kind == "peering"
+                        else ", ".join(attachment.networks) or "BGP")
             lines.append(f'  {_id("at", name, attachment.name)}{left}{label} {attachment.name}<br/>{networks}{right}')
         attached = {a.name: a.networks for a in gateway.attachments}
         for table in gateway.tables:

@@ -49,8 +49,14 @@ PHASES: tuple[tuple[str, str, str, tuple[str, ...], int], ...] = (
     ("services", "network, RAM sharing, directory, IAM Identity Center, federation, security services", "deploy",
      ("sharing", "network", "directory", "identity-center", "identity-center-assignments", "federation",
       "security-admin", "security-services"), 4),
-    ("network-links", "transit gateway routing of other accounts' VPCs, and the VPC templates' StackSets "
-     "(after the networks they use)", "deploy", ("network-routing", "vpc-templates"), 4),
+    ("network-links", "transit gateway routing of other accounts' VPCs, the VPC templates' StackSets and "
+     "the transit gateway peering attachments (after the networks they use)", "deploy",
+     ("network-routing", "vpc-templates", "network-peering"), 4),
+    # A peering attachment is accepted in the peer's region, and only then routed on either side.
+    ("peering-accept", "transit gateway peerings accepted in the peer's region, with that side's routes",
+     "deploy", ("network-peering-accept",), 4),
+    ("peering-routes", "the requesting side's routes through the accepted peerings", "deploy",
+     ("network-peering-routes",), 4),
     ("policies", "organization policies (SCPs, RCPs, tag, backup, AI opt-out), attached last", "deploy",
      ("policies",), 1),
 )

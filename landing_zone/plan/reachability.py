@@ -1,7 +1,8 @@
 """Offline reachability over the planned network: from a subnet (or a VPC template's VPCs) to an address,
 following the subnet's route table → its VPC's transit gateway attachment → the route table that
 attachment is associated with → the attachment the longest matching route names → a VPC, a VPN or
-Direct Connect network, or a template's block. Static routes win over propagated ones of the same
+Direct Connect network, or a template's block, or through a peering attachment into the peer gateway's
+route table associated with that peering, and on from there. Static routes win over propagated ones of the same
 length; a blackhole drops. Built from the plan's payloads only (no blueprint, nothing online): the
 directory trust check (item 7 of the network issue), `lz`'s network report and the tests use it.
 """
@@ -117,7 +118,8 @@ class Routing:
             return Verdict(False, there.path + back.path, back.missing, back.hint)
         return Verdict(True, there.path + back.path)
 
-    def _through(self, gateway_name: str, attachment: str, target: Net, path: list[str]) -> Verdict:
+    def _through(self, gateway_name: str, attachment: str, target: Net, path: list[str],
+                 crossed: frozenset[str] = frozenset()) -> Verdict:
         gateway = self.gateways.get(gateway_name)
         if gateway is None:
             return Verdict(False, tuple(path), f"transit gateway {gateway_name!r} is not in the plan",
@@ -152,6 +154,13 @@ class Routing:
                            f"{network})", f"in transit gateway {gateway_name}, route table {table_name}: remove "
                            f"the blackhole route to {network}, or route {target} more specifically")
         reached = next((a for a in gateway.attachments if a.name == to), None)
+        if reached is not None and reached.kind == "peering":
+            # Into the peer gateway, routed there by the table its side associates with the peering.
+            if to in crossed:
+                return Verdict(False, (*path, f"{to} (peering)"), f"{target} loops through peering {to!r}",
+                               f"route {target} in one of the two gateways of peering {to} to the attachment "
+                               "that holds it, not back through the peering")
+            return self._through(reached.peer, to, target, [*path, f"{to} (peering)"], crossed | {to})
         if reached is None or not any(target.subnet_of(_net(n)) for n in reached.networks):
             return Verdict(False, (*path, to), f"attachment {to!r} does not reach {target}",
                            f"route {target} in route table {table_name} of {gateway_name} to the attachment "

@@ -99,9 +99,10 @@ class AttachmentRouting:
     """Every attachment of the gateway, with the networks reached through it (for the offline proofs)."""
 
     name: str
-    kind: Literal["vpc", "vpn", "direct-connect", "template"]
-    networks: tuple[str, ...]
+    kind: Literal["vpc", "vpn", "direct-connect", "template", "peering"]
+    networks: tuple[str, ...]           # a peering's: none of its own (the peer gateway routes on)
     remote: bool
+    peer: str = ""                      # a peering's other gateway
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class TransitGatewayPlan:
     foreign: tuple[ForeignRoutingPlan, ...] = ()
     attachments: tuple[AttachmentRouting, ...] = ()
     tables: tuple[TableRouting, ...] = ()
+    peered: bool = False                # in a peering: its id is an output (the peering stacks read it)
 
     @property
     def lookups(self) -> int:
@@ -184,9 +186,12 @@ def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, val
                                                logical_id("TgwRoute", f"{key}{cidr}|{name}")))
             else:
                 propagations.append(TgwLinkPlan(table.name, name, logical_id("TgwPropagation", key + name)))
-        expanded = []
+        expanded: list[tuple[str, str | None]] = []
         for route in sorted(table.routes, key=lambda r: r.destination):
-            if route.peering is not None:
+            if route.peering is not None:       # built by the peering stacks; routed here for the proofs
+                peering: str = route.peering
+                expanded += [(cidr, peering) for cidr in
+                             destination(bp, route.destination, gateway.region, values).networks]
                 continue
             target = route.attachment if not route.blackhole else None
             resolved = destination(bp, route.destination, gateway.region, values)
@@ -220,8 +225,12 @@ def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, val
         attachment_lookup=logical_id("DirectConnectAttachment", prefix + d.name), gateway_id=d.gateway_id,
         allowed_prefixes=tuple(sorted(set(d.allowed_prefixes))))
         for d in sorted(gateway.direct_connect_gateways, key=lambda d: d.name))
-    attachments = tuple(AttachmentRouting(name, ref.kind, _networks(bp, gateway, name, ref.kind), ref.remote)
-                        for name, ref in sorted(refs.items()))
+    attachments = tuple(sorted(
+        [AttachmentRouting(name, ref.kind, _networks(bp, gateway, name, ref.kind), ref.remote)
+         for name, ref in refs.items()]
+        + [AttachmentRouting(name, "peering", (), False, peer=ref.peer_of(gateway.name))
+           for name, ref in gateway_peerings(bp, gateway).items() if name not in refs],
+        key=lambda a: a.name))
     accounts = {v.name: v.account for v in bp.network.vpcs}
     foreign_plans = tuple(ForeignRoutingPlan(
         name=name, account=accounts[name], logical_id=logical_id("TgwAttachmentRouting", prefix + name),
@@ -236,4 +245,4 @@ def plan_transit_gateway(plan: Plan, bp: Blueprint, gateway: TransitGateway, val
         auto_accept=bool(remote), route_tables=route_tables, associations=tuple(associations),
         propagations=tuple(propagations), routes=tuple(sorted(routes, key=lambda r: r.logical_id)), vpns=vpns,
         direct_connects=direct_connects, defaults=defaults, foreign=foreign_plans, attachments=attachments,
-        tables=tuple(routing))
+        tables=tuple(routing), peered=bool(peered))

@@ -186,6 +186,71 @@ def blueprint_edges(tmp_path_factory) -> Synthesized:
     return synth_plan(build_plan(load_blueprint(folder / "bp.yaml")), tmp_path_factory.mktemp("cdk-edges"))
 
 
+PEERING_BLUEPRINT = """\
+version: 1
+name: acme
+home_region: us-east-1
+governed_regions: [us-east-1, eu-west-1]
+organization:
+  id: o-a1b2c3d4e5
+  root_id: r-a1b2
+  management_account_id: "111111111111"
+  units: [{name: Security, id: ou-a1b2-11111111}, {name: Infrastructure, id: ou-a1b2-33333333}]
+  accounts:
+    - {name: log-archive, email: a+la@example.com, unit: Security, role: log-archive, id: "222222222222"}
+    - {name: audit, email: a+au@example.com, unit: Security, role: audit, id: "333333333333"}
+    - {name: network, email: a+net@example.com, unit: Infrastructure, role: network, id: "444444444444"}
+guardrails:
+  enable:
+    - {control: AWS-GR_DISALLOW_CROSS_REGION_NETWORKING, units: [Infrastructure]}
+network:
+  vpcs:
+    - name: east
+      account: network
+      region: us-east-1
+      cidr: 10.0.0.0/16
+      subnets:
+        - {name: a, cidr: 10.0.0.0/24, az_id: use1-az1}
+        - {name: b, cidr: 10.0.1.0/24, az_id: use1-az2}
+      transit_gateway: {name: east, subnets: [a, b], routes: [10.128.0.0/16]}
+    - name: west
+      account: network
+      region: eu-west-1
+      cidr: 10.128.0.0/16
+      subnets:
+        - {name: a, cidr: 10.128.0.0/24, az_id: euw1-az1}
+        - {name: b, cidr: 10.128.1.0/24, az_id: euw1-az2}
+      transit_gateway: {name: west, subnets: [a, b], routes: [10.0.0.0/16]}
+  transit_gateways:
+    - name: east
+      account: network
+      region: us-east-1
+      asn: 64512
+      peerings: [{name: atlantic, gateway: west}]
+      route_tables:
+        - {name: main, associate: [east, atlantic], propagate: [east],
+           routes: [{destination: "vpc:west", peering: atlantic}]}
+    - name: west
+      account: network
+      region: eu-west-1
+      asn: 64513
+      route_tables:
+        - {name: main, associate: [west, atlantic], propagate: [west],
+           routes: [{destination: 10.0.0.0/16, peering: atlantic}, {destination: 10.0.0.0/8, blackhole: true}]}
+"""
+
+
+@pytest.fixture(scope="session")
+def network_peering(tmp_path_factory) -> Synthesized:
+    """Two transit gateways of one account in two regions, peered (no shipped blueprint peers), with the
+    guardrail that denies peering outside the landing zone: the network, peering and policy stacks."""
+    folder = tmp_path_factory.mktemp("bp-peering")
+    (folder / "bp.yaml").write_text(PEERING_BLUEPRINT)
+    plan = build_plan(load_blueprint(folder / "bp.yaml"))
+    return synth_subset(plan, lambda c: c.startswith("network") or c in ("organization", "policies"),
+                        tmp_path_factory.mktemp("cdk-peering"))
+
+
 ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 

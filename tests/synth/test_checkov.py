@@ -77,12 +77,12 @@ def collect_templates(outdirs: dict[str, Path], into: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def report(synthesized, custom_store_keys, connector_directory, blueprint_edges,
+def report(synthesized, custom_store_keys, connector_directory, blueprint_edges, network_peering,
            tmp_path_factory) -> Report:
     checkov = require_checkov()
     outdirs = {name: synthesized(name).outdir for name in SHIPPED}
     outdirs.update({"custom-store": custom_store_keys.outdir, "connector": connector_directory.outdir,
-                    "edges": blueprint_edges.outdir})
+                    "edges": blueprint_edges.outdir, "peering": network_peering.outdir})
     folder = tmp_path_factory.mktemp("checkov")
     files = collect_templates(outdirs, folder)
     args = [checkov, "--framework", "cloudformation", "--output", "json", "--skip-download"]

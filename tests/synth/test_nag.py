@@ -30,12 +30,12 @@ def test_shipped_blueprint_has_no_unacknowledged_finding(synthesized, name):
 
 
 def test_every_acknowledgement_is_used_by_a_shipped_blueprint(synthesized, custom_store_keys,
-                                                              connector_directory, blueprint_edges):
-    # Plus the small custom key store, AD Connector and edge-case blueprints (conftest.py): no shipped
-    # blueprint has such a key, directory, VPC or role.
+                                                              connector_directory, blueprint_edges, network_peering):
+    # Plus the small custom key store, AD Connector, edge-case and peering blueprints (conftest.py): no
+    # shipped blueprint has such a key, directory, VPC, role or peering.
     used = {(entry["rule"], entry["path"])
             for outdir in (*(synthesized(name).outdir for name in SHIPPED), custom_store_keys.outdir,
-                           connector_directory.outdir, blueprint_edges.outdir)
+                           connector_directory.outdir, blueprint_edges.outdir, network_peering.outdir)
             for entry in read_report(outdir)}
     stale = [f"{a.rule} at {a.path}" for a in ACKNOWLEDGEMENTS if (a.rule, a.path) not in used]
     assert stale == [], "acknowledgements no shipped blueprint needs any more: remove them from nag.py"

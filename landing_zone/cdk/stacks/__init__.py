@@ -15,6 +15,7 @@ from landing_zone.cdk.stacks import (  # noqa: F401 - imported for the registrat
     network,
     organization,
     organization_trail,
+    peering,
     policies,
     security_admin,
     security_services,

@@ -47,6 +47,10 @@ class NetworkStack(PlannedStack):
             gateway = gateways[plan_gateway.name] = TransitGateway(self, f"TransitGateway{plan_gateway.name}",
                                                                    gateway=plan_gateway, handler=handler)
             self.values[("transit-gateway", plan_gateway.name)] = gateway.id
+            if plan_gateway.peered:
+                # Its peering stacks (other regions included) read the id from here.
+                name = output_name("transit-gateway", plan_gateway.name)
+                cdk.CfnOutput(self, name, value=gateway.id).override_logical_id(name)
             arns[SharedResource("transit-gateway", plan_gateway.name)] = gateway.arn
         lists: dict[str, PrefixList] = {}
         for prefix_list in payload.prefix_lists:

@@ -35,6 +35,7 @@ from landing_zone.handlers import (
     enable_ram_sharing,
     organization_auto_enable,
     rules_objects,
+    transit_gateway_peering,
     transit_gateway_routing,
 )
 from tests.unit.handlers.conftest import SDK_ROOTS
@@ -214,6 +215,23 @@ def gateway_routing(stubs) -> tuple[Callable[[], None], list[str]]:
 
 
 SCENARIOS["transit_gateway_routing"] = gateway_routing
+
+
+def gateway_peering(stubs) -> tuple[Callable[[], None], list[str]]:
+    ec2 = boto3.client("ec2")
+    requester = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    accepter = ec2.create_transit_gateway()["TransitGateway"]["TransitGatewayId"]
+    attachment = ec2.create_transit_gateway_peering_attachment(
+        TransitGatewayId=requester, PeerTransitGatewayId=accepter, PeerAccountId="123456789012", PeerRegion=REGION,
+        TagSpecifications=[{"ResourceType": "transit-gateway-attachment",
+                            "Tags": [{"Key": "Name", "Value": CANARY_SID}]}])["TransitGatewayPeeringAttachment"]
+    event = cfn_event("Create", {"TransitGatewayAttachmentId": attachment["TransitGatewayAttachmentId"],
+                                 "TransitGatewayId": accepter})
+    event["ResourceType"] = transit_gateway_peering.RESOURCE_TYPE
+    return lambda: _run(transit_gateway_peering, event), [requester, "RequesterTgwInfo"]
+
+
+SCENARIOS["transit_gateway_peering"] = gateway_peering
 
 
 def test_every_handler_has_a_scenario():

@@ -137,3 +137,61 @@ def test_an_unreachable_trust_is_an_issue_naming_the_route_table(tmp_path):
         "route table 'main' of gateway 'core' has no route to 192.168.1.10/32",
         "in transit gateway core, route table main: propagate the attachment that reaches 192.168.1.10/32, or "
         "add a route (routes: [{destination: 192.168.1.10/32, attachment: ...}])")]
+
+
+# ---------- through a peering of two gateways in two regions ----------
+
+def peered() -> dict:
+    """`routed()` plus a gateway in eu-west-1 with one VPC, peered with core (requested by core)."""
+    data = routed()
+    data["network"]["vpcs"].append({
+        "name": "eu", "account": "net", "region": "eu-west-1", "cidr": "10.128.0.0/16",
+        "subnets": [{"name": "a", "cidr": "10.128.0.0/24", "az_id": "euw1-az1"}],
+        "transit_gateway": {"name": "eu", "subnets": ["a"], "routes": ["10.0.0.0/16"]}})
+    data["network"]["transit_gateways"].append({
+        "name": "eu", "account": "net", "region": "eu-west-1", "asn": 64513,
+        "route_tables": [{"name": "eu-main", "associate": ["eu", "atlantic"], "propagate": ["eu"],
+                          "routes": [{"destination": "10.0.0.0/16", "peering": "atlantic"}]}]})
+    core = data["network"]["transit_gateways"][0]
+    core["peerings"] = [{"name": "atlantic", "gateway": "eu"}]
+    core["route_tables"][0]["associate"].append("atlantic")
+    core["route_tables"][0]["routes"] = [{"destination": "vpc:eu", "peering": "atlantic"}]
+    data["network"]["vpcs"][0]["transit_gateway"]["routes"].append("10.128.0.0/16")
+    return data
+
+
+def eu_table(d) -> dict:
+    return d["network"]["transit_gateways"][1]["route_tables"][0]
+
+
+def test_a_vpc_reaches_a_vpc_of_another_region_through_the_peering_and_back(tmp_path):
+    routing = Routing.of(build_plan(load_blueprint(write(tmp_path, peered()))))
+    there = routing.round_trip("app", "a", "10.128.0.10")
+    assert there.reachable, there.missing
+    assert list(there.path) == ["app/a", "core/main", "atlantic (peering)", "eu/eu-main", "eu (vpc)",
+                                "reply from eu", "eu/eu-main", "atlantic (peering)", "core/main", "app (vpc)"]
+    # And from the other side, where the peering was accepted.
+    back = routing.round_trip("eu", "a", "10.0.0.10")
+    assert back.reachable, back.missing
+    assert list(back.path) == ["eu/a", "eu/eu-main", "atlantic (peering)", "core/main", "app (vpc)",
+                               "reply from app", "core/main", "atlantic (peering)", "eu/eu-main", "eu (vpc)"]
+    # On-premises (core's VPN) is not routed through the peering: eu has no route there.
+    assert not routing.round_trip("eu", "a", "192.168.1.1").reachable
+
+
+@pytest.mark.parametrize("mutate, missing", [
+    # The accepter side routes nothing back: the request arrives, the answer has no way home.
+    (lambda d: eu_table(d).pop("routes"), "route table 'eu-main' of gateway 'eu' has no route to 10.0.0.0/16"),
+    (lambda d: eu_table(d).update(routes=[{"destination": "10.0.0.0/15", "peering": "atlantic"},
+                                          {"destination": "10.0.0.0/16", "blackhole": True}]),
+     "route table 'eu-main' of gateway 'eu' drops 10.0.0.0/16 (blackhole 10.0.0.0/16)"),
+    # A route back through the peering for what the peer itself holds loops between the two gateways.
+    (lambda d: eu_table(d).update(propagate=[], routes=[{"destination": "10.0.0.0/8", "peering": "atlantic"}]),
+     "10.128.0.10/32 loops through peering 'atlantic'"),
+], ids=["no-route-back", "route-back-blackholed", "loop"])
+def test_a_broken_peering_path_is_named(tmp_path, mutate, missing):
+    data = peered()
+    mutate(data)
+    routing = Routing.of(build_plan(load_blueprint(write(tmp_path, data))))
+    verdict = routing.round_trip("app", "a", "10.128.0.10")
+    assert (verdict.reachable, verdict.missing) == (False, missing)
